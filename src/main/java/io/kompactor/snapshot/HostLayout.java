@@ -1,0 +1,35 @@
+package io.kompactor.snapshot;
+
+import java.nio.file.Path;
+
+/** Where the server keeps a node's metadata under the data dir (§1.2). */
+public record HostLayout(Path dataDir, String host) {
+    public Path nodeDir() {
+        return dataDir.resolve(host);
+    }
+
+    public Path snapshotsDir() {
+        return nodeDir().resolve("snapshots");
+    }
+
+    public Path checkpointsDir() {
+        return nodeDir().resolve("snapshot-checkpoints");
+    }
+
+    public Path dbIndicesDir() {
+        return nodeDir().resolve("db-indices");
+    }
+
+    public Path tableSnapshotsDir() {
+        return nodeDir().resolve("table-snapshots");
+    }
+
+    public Path indexMarker() {
+        return nodeDir().resolve("table-index-conversion-completed");
+    }
+
+    /** Object-store path (as listed in metadata) of a file under the data dir. */
+    public String objectPath(Path file) {
+        return dataDir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
+    }
+}

@@ -1,0 +1,238 @@
+package io.kompactor.snapshot;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A metadata file as read from disk: its JSON tree (kept whole, so a rewrite changes only the file list and its
+ * totals), its mtime and whether it ended in a newline. Edits return a new document; the tree is never shared.
+ */
+public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mtime, boolean trailingNewline) {
+
+    public static MetadataDoc read(Path file, DocKind kind) {
+        byte[] bytes;
+        FileTime mtime;
+        try {
+            bytes = Files.readAllBytes(file);
+            mtime = Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new MetadataException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        ObjectNode json = Json.parseObject(bytes, file.toString());
+        boolean nl = bytes.length > 0 && bytes[bytes.length - 1] == '\n';
+        MetadataDoc doc = new MetadataDoc(file, kind, json, mtime, nl);
+        doc.files(); // validate the file list up front, so a bad document is refused before any plan uses it
+        return doc;
+    }
+
+    /** Files listed by this document, per table, in document order. */
+    public Map<TableKey, List<ParquetFileEntry>> files() {
+        Map<TableKey, List<ParquetFileEntry>> out = new LinkedHashMap<>();
+        String where = file.toString();
+        if (kind == DocKind.SNAPSHOT || kind == DocKind.CHECKPOINT) {
+            readDatabases(json.get("databases"), "databases", where, out);
+        } else {
+            TableKey key = new TableKey(Json.requireLong(json, "db_id", where), Json.requireLong(json, "table_id", where));
+            JsonNode files = json.get("files");
+            if (files == null || !files.isArray()) {
+                throw new MetadataException(where + ": missing \"files\" array");
+            }
+            List<ParquetFileEntry> list = new ArrayList<>();
+            for (JsonNode f : files) {
+                list.add(ParquetFileEntry.fromJson(f, where));
+            }
+            out.put(key, list);
+        }
+        return out;
+    }
+
+    public List<ParquetFileEntry> allFiles() {
+        return files().values().stream().flatMap(List::stream).toList();
+    }
+
+    /**
+     * Reads a serde {@code SerdeVecMap<DbId, DatabaseTables>}: {@code [[db, {"tables": [[table, [file...]]]}]]}.
+     * Duplicate keys are an error in the server too.
+     */
+    static void readDatabases(JsonNode dbs, String field, String where, Map<TableKey, List<ParquetFileEntry>> out) {
+        if (dbs == null || !dbs.isArray()) {
+            throw new MetadataException(where + ": missing \"" + field + "\" array");
+        }
+        Set<Long> seenDbs = new HashSet<>();
+        for (JsonNode pair : dbs) {
+            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).canConvertToLong()) {
+                throw new MetadataException(where + ": \"" + field + "\" entries must be [db_id, {\"tables\": ...}]");
+            }
+            long db = pair.get(0).longValue();
+            if (!seenDbs.add(db)) {
+                throw new MetadataException(where + ": duplicate database id " + db + " in \"" + field + "\"");
+            }
+            JsonNode tables = pair.get(1).get("tables");
+            if (tables == null || !tables.isArray()) {
+                throw new MetadataException(where + ": database " + db + " has no \"tables\" array");
+            }
+            Set<Long> seenTables = new HashSet<>();
+            for (JsonNode t : tables) {
+                if (!t.isArray() || t.size() != 2 || !t.get(0).canConvertToLong() || !t.get(1).isArray()) {
+                    throw new MetadataException(where + ": table entries of database " + db
+                            + " must be [table_id, [files]]");
+                }
+                long table = t.get(0).longValue();
+                if (!seenTables.add(table)) {
+                    throw new MetadataException(where + ": duplicate table id " + table + " in database " + db);
+                }
+                List<ParquetFileEntry> list = out.computeIfAbsent(new TableKey(db, table), k -> new ArrayList<>());
+                for (JsonNode f : t.get(1)) {
+                    list.add(ParquetFileEntry.fromJson(f, where));
+                }
+            }
+        }
+    }
+
+    /**
+     * Drops the files whose id is in {@code remove}, appends {@code add} and recomputes the totals. Empty table and
+     * database entries are dropped (the server never writes them), the document itself is kept even when empty.
+     */
+    public MetadataDoc edit(Set<Long> remove, Map<TableKey, List<ParquetFileEntry>> add) {
+        ObjectNode copy = json.deepCopy();
+        if (kind == DocKind.SNAPSHOT || kind == DocKind.CHECKPOINT) {
+            editDatabases((ArrayNode) copy.get("databases"), remove, add);
+        } else {
+            ArrayNode files = (ArrayNode) copy.get("files");
+            removeFromArray(files, remove);
+            TableKey key = new TableKey(copy.get("db_id").longValue(), copy.get("table_id").longValue());
+            for (ParquetFileEntry e : add.getOrDefault(key, List.of())) {
+                files.add(e.toJson());
+            }
+            if (kind == DocKind.TABLE_INDEX) {
+                List<JsonNode> sorted = new ArrayList<>();
+                files.forEach(sorted::add);
+                sorted.sort(Comparator.comparingLong(n -> n.get("id").longValue()));
+                files.removeAll();
+                files.addAll(sorted);
+            }
+        }
+        MetadataDoc edited = new MetadataDoc(file, kind, copy, mtime, trailingNewline);
+        edited.recomputeTotals();
+        return edited;
+    }
+
+    private static void editDatabases(ArrayNode dbs, Set<Long> remove, Map<TableKey, List<ParquetFileEntry>> add) {
+        for (int i = dbs.size() - 1; i >= 0; i--) {
+            ArrayNode tables = (ArrayNode) dbs.get(i).get(1).get("tables");
+            for (int j = tables.size() - 1; j >= 0; j--) {
+                ArrayNode files = (ArrayNode) tables.get(j).get(1);
+                if (removeFromArray(files, remove) && files.isEmpty()) {
+                    tables.remove(j);
+                }
+            }
+            if (tables.isEmpty()) {
+                dbs.remove(i);
+            }
+        }
+        for (Map.Entry<TableKey, List<ParquetFileEntry>> e : add.entrySet()) {
+            if (e.getValue().isEmpty()) {
+                continue;
+            }
+            ArrayNode files = tableFiles(dbs, e.getKey());
+            e.getValue().forEach(f -> files.add(f.toJson()));
+        }
+    }
+
+    /** The files array of a table, appending the db and table entries when missing (one entry per key). */
+    private static ArrayNode tableFiles(ArrayNode dbs, TableKey key) {
+        JsonNodeFactory nf = JsonNodeFactory.instance;
+        ObjectNode dbValue = null;
+        for (JsonNode pair : dbs) {
+            if (pair.get(0).longValue() == key.dbId()) {
+                dbValue = (ObjectNode) pair.get(1);
+            }
+        }
+        if (dbValue == null) {
+            ArrayNode pair = nf.arrayNode();
+            pair.add(key.dbId());
+            dbValue = nf.objectNode();
+            dbValue.set("tables", nf.arrayNode());
+            pair.add(dbValue);
+            dbs.add(pair);
+        }
+        ArrayNode tables = (ArrayNode) dbValue.get("tables");
+        for (JsonNode t : tables) {
+            if (t.get(0).longValue() == key.tableId()) {
+                return (ArrayNode) t.get(1);
+            }
+        }
+        ArrayNode t = nf.arrayNode();
+        t.add(key.tableId());
+        ArrayNode files = nf.arrayNode();
+        t.add(files);
+        tables.add(t);
+        return files;
+    }
+
+    private static boolean removeFromArray(ArrayNode files, Set<Long> remove) {
+        boolean changed = false;
+        for (int k = files.size() - 1; k >= 0; k--) {
+            if (remove.contains(files.get(k).get("id").longValue())) {
+                files.remove(k);
+                changed = true;
+            }
+        }
+        return changed;
+    }
+
+    /**
+     * Totals are sums over the listed files (§2.3); an empty snapshot or checkpoint keeps the server's defaults
+     * (i64::MAX / i64::MIN), an empty table index has {@code IndexMetadata::empty()} = {0, 0, i64::MAX, 0}.
+     */
+    private void recomputeTotals() {
+        Collection<ParquetFileEntry> all = allFiles();
+        long size = 0;
+        long rows = 0;
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (ParquetFileEntry f : all) {
+            size += f.sizeBytes();
+            rows += f.rowCount();
+            min = Math.min(min, f.minTime());
+            max = Math.max(max, f.maxTime());
+        }
+        if (all.isEmpty() && (kind == DocKind.TABLE_INDEX || kind == DocKind.TABLE_SNAPSHOT)) {
+            max = 0;
+        }
+        putIfPresent("parquet_size_bytes", size);
+        putIfPresent("row_count", rows);
+        putIfPresent("min_time", min);
+        putIfPresent("max_time", max);
+    }
+
+    private void putIfPresent(String field, long value) {
+        if (json.has(field)) {
+            json.put(field, value); // replaces in place: the field keeps its position
+        }
+    }
+
+    public byte[] bytes() {
+        return Json.prettyBytes(json, trailingNewline);
+    }
+
+    /** Writes the document over its file atomically, keeping the original mtime (checkpoint months depend on it). */
+    public void write() throws IOException {
+        AtomicFiles.write(file, bytes(), mtime);
+    }
+}
