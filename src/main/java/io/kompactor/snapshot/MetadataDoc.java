@@ -109,6 +109,11 @@ public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mti
      * database entries are dropped (the server never writes them), the document itself is kept even when empty.
      */
     public MetadataDoc edit(Set<Long> remove, Map<TableKey, List<ParquetFileEntry>> add) {
+        boolean removes = allFiles().stream().anyMatch(f -> remove.contains(f.id()));
+        boolean adds = add.values().stream().anyMatch(l -> !l.isEmpty());
+        if (!removes && !adds) {
+            return this; // a document the commit does not change keeps even totals the server got wrong
+        }
         ObjectNode copy = json.deepCopy();
         if (kind == DocKind.SNAPSHOT || kind == DocKind.CHECKPOINT) {
             editDatabases((ArrayNode) copy.get("databases"), remove, add);
