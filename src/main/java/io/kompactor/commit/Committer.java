@@ -202,10 +202,22 @@ public final class Committer {
             Path src = dataDir.resolve(in.path());
             if (Files.exists(src)) {
                 AtomicFiles.move(src, state.retired(e.tx()).resolve(in.path()));
+                removeEmptyParents(src.getParent(), 2);
             }
         }
         hook.reached(CommitStep.ORIGINALS_RETIRED);
         journal.write(e.withState(TxState.RETIRED, clock.instant().toString()));
+    }
+
+    /** The server's object store drops emptied {@code YYYY-MM-DD/HH-MM} folders too; it recreates them on write. */
+    private static void removeEmptyParents(Path dir, int levels) {
+        for (int i = 0; i < levels && dir != null; i++, dir = dir.getParent()) {
+            try {
+                Files.delete(dir);
+            } catch (IOException notEmptyOrGone) {
+                return;
+            }
+        }
     }
 
     /** Rolls back what a PREPARED transaction may have changed: documents from backups, outputs removed. */

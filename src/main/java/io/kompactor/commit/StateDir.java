@@ -56,19 +56,27 @@ public record StateDir(Path root) {
      * One compactor per data dir: an OS lock on {@code <state>/lock}, released when the process dies, so a
      * crashed run never blocks the next one.
      */
-    public FileLock lock() throws IOException {
+    public Lock lock() throws IOException {
         Files.createDirectories(root);
         FileChannel ch = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             FileLock lock = ch.tryLock();
             if (lock == null) {
                 ch.close();
-                throw new IOException("another Kompactor holds " + root.resolve("lock"));
+                throw new IOException("another Kompactor is working on this data dir (it holds " + root.resolve("lock") + ")");
             }
-            return lock;
+            return new Lock(ch);
         } catch (OverlappingFileLockException e) {
             ch.close();
             throw new IOException("this process already holds " + root.resolve("lock"));
+        }
+    }
+
+    /** Held for a whole run; closing the channel releases the OS lock. */
+    public record Lock(FileChannel channel) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            channel.close();
         }
     }
 }

@@ -1,0 +1,144 @@
+package io.kompactor.cli;
+
+import io.kompactor.commit.CommitHook;
+import io.kompactor.commit.CommitStep;
+import io.kompactor.commit.Committer;
+import io.kompactor.commit.RetirePolicy;
+import io.kompactor.commit.StateDir;
+import io.kompactor.engine.CompactionEngine;
+import io.kompactor.engine.RunReport;
+import io.kompactor.merge.DuckDbMerger;
+import io.kompactor.merge.MergeSettings;
+import io.kompactor.plan.Planner;
+import io.kompactor.plan.PlannerOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "compact", mixinStandardHelpOptions = true,
+        description = {"Merge each table's small parquet files into one time-sorted file per window and rewrite the "
+                + "snapshot metadata to list them instead. The InfluxDB server must be stopped.",
+            "Exit codes: 0 all done, 1 some plans failed (the rest were committed), 2 usage or setup error."})
+public final class CompactCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    DataDirOptions data;
+
+    @Option(names = "--window", paramLabel = "<hours>", defaultValue = "24",
+            description = "Window in hours, aligned to UTC midnight; divides 24 or is a multiple of it (default: ${DEFAULT-VALUE}).")
+    int windowHours;
+
+    @Option(names = "--dry-run", description = "Print the plan and change nothing, anywhere.")
+    boolean dryRun;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    @Option(names = "--verbose", description = "Also print what was left alone and why.")
+    boolean verbose;
+
+    @Option(names = "--min-files", paramLabel = "<n>", defaultValue = "2",
+            description = "Compact a window only when it has at least this many files (default: ${DEFAULT-VALUE}).")
+    int minFiles;
+
+    @Option(names = "--settle", paramLabel = "<duration>", defaultValue = "1h",
+            description = "Leave windows that ended less than this ago, for late data (default: ${DEFAULT-VALUE}).")
+    String settle;
+
+    @Option(names = "--target-size", paramLabel = "<size>", defaultValue = "1GiB",
+            description = "Split a window's output into several files past this input size (default: ${DEFAULT-VALUE}).")
+    String targetSize;
+
+    @Option(names = "--loaded-snapshots", paramLabel = "<n>", defaultValue = "0",
+            description = "How many snapshot files the server loads at start (its gen1 lookback / gen1 duration). "
+                    + "Default: the server version's default (1000 before 3.2, 4383 from 3.2).")
+    int loadedSnapshots;
+
+    @Option(names = "--keep-originals", description = "Leave the original parquet files in place after the commit.")
+    boolean keepOriginals;
+
+    @Option(names = "--memory-limit", paramLabel = "<size>", description = "DuckDB memory limit, e.g. 1GB (default: an eighth of RAM, 256MB to 1GB).")
+    String memoryLimit;
+
+    @Option(names = "--threads", paramLabel = "<n>", description = "DuckDB threads (default: all cores).")
+    Integer threads;
+
+    @Option(names = "--crash-at", hidden = true, description = "Test hook: stop dead after this commit step.")
+    CommitStep crashAt;
+
+    @Override
+    public Integer call() throws Exception {
+        List<String> hosts = data.hosts();
+        PlannerOptions options;
+        try {
+            options = new PlannerOptions(windowHours, minFiles, Units.duration(settle), Units.bytes(targetSize),
+                    loadedSnapshots);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Planner planner = new Planner(options, Clock.systemUTC());
+        ReportPrinter printer = new ReportPrinter(spec.commandLine().getOut(), json, verbose);
+        if (dryRun) {
+            RunReport r = new CompactionEngine(planner, () -> {
+                throw new IllegalStateException("dry run must not merge");
+            }, null).run(data.dataDir(), hosts, true, printer::progress);
+            printer.report(r);
+            return r.failed() ? ExitCodes.PARTIAL : ExitCodes.OK;
+        }
+        StateDir state = data.state();
+        state.create();
+        try (StateDir.Lock lock = state.lock(); LazyMerger merger = new LazyMerger(mergeSettings(state))) {
+            Committer committer = new Committer(state, keepOriginals ? RetirePolicy.KEEP : RetirePolicy.IMMEDIATE,
+                    crashAt == null ? CommitHook.NONE : CommitHook.crashAt(crashAt), Clock.systemUTC());
+            RunReport r = new CompactionEngine(planner, merger, committer)
+                    .run(data.dataDir(), hosts, false, printer::progress);
+            printer.report(r);
+            return r.failed() ? ExitCodes.PARTIAL : ExitCodes.OK;
+        }
+    }
+
+    private MergeSettings mergeSettings(StateDir state) {
+        MergeSettings s = MergeSettings.defaults(state.tmp());
+        if (memoryLimit != null) {
+            s = s.withMemoryLimit(memoryLimit);
+        }
+        if (threads != null) {
+            s = s.withThreads(threads);
+        }
+        return s;
+    }
+
+    /** Opens DuckDB on first use only: a run with nothing to merge never starts it. */
+    static final class LazyMerger implements java.util.function.Supplier<DuckDbMerger>, AutoCloseable {
+        private final MergeSettings settings;
+        private DuckDbMerger merger;
+
+        LazyMerger(MergeSettings settings) {
+            this.settings = settings;
+        }
+
+        @Override
+        public synchronized DuckDbMerger get() {
+            if (merger == null) {
+                merger = new DuckDbMerger(settings);
+            }
+            return merger;
+        }
+
+        @Override
+        public synchronized void close() throws java.sql.SQLException {
+            if (merger != null) {
+                merger.close();
+            }
+        }
+    }
+}
