@@ -10,7 +10,7 @@ import java.util.Set;
 
 @Command(name = "kompactor", mixinStandardHelpOptions = true, version = "kompactor 0.1.0",
         description = "Compacts the parquet files of InfluxDB 3 Core data dirs (file object store).",
-        subcommands = {CompactCommand.class, VerifyCommand.class, RollbackCommand.class,
+        subcommands = {CompactCommand.class, VerifyCommand.class, DemoCommand.class, RollbackCommand.class,
             RecoverCommand.class, CommandLine.HelpCommand.class})
 public final class KompactorCli implements Runnable {
 
