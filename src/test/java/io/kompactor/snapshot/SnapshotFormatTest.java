@@ -1,5 +1,6 @@
 package io.kompactor.snapshot;
 
+import io.kompactor.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,8 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Every era's snapshot parses; a rewrite keeps bytes, field order, integers and mtime. */
 class SnapshotFormatTest {
-    static final Path SAMPLES = Path.of("..", "shared", "fixtures", "influxdb3", "snapshot-samples");
-    static final Path DATADIRS = Path.of("..", "shared", "fixtures", "datadirs");
+    static final Path SAMPLES = Fixtures.snapshotSamples();
+    static final Path DATADIRS = Fixtures.sharedDir().resolve("fixtures").resolve("datadirs");
 
     @TempDir
     Path tmp;
