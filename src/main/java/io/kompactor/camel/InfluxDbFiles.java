@@ -1,0 +1,110 @@
+package io.kompactor.camel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Asks a running InfluxDB 3 server which parquet files it reads: {@code SELECT path FROM system.parquet_files} per
+ * database through {@code POST /api/v3/query_sql}. Databases come from the settings, or from
+ * {@code GET /api/v3/configure/database?format=json}. Any failure is an {@link IOException}: the caller then
+ * retires nothing.
+ */
+public final class InfluxDbFiles {
+    private final URI base;
+    private final String token;
+    private final List<String> databases;
+    private final HttpClient http;
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    public InfluxDbFiles(URI base, String token, List<String> databases) {
+        this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
+        this.token = token == null ? "" : token;
+        this.databases = List.copyOf(databases);
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+
+    /** Object paths (relative to the data dir, no leading slash) of every file the server lists, over all databases. */
+    public Set<String> listedPaths() throws IOException {
+        Set<String> out = new HashSet<>();
+        for (String db : databases()) {
+            ObjectNode q = mapper.createObjectNode();
+            q.put("db", db);
+            q.put("q", "SELECT path FROM system.parquet_files");
+            q.put("format", "json");
+            JsonNode rows = send(HttpRequest.newBuilder(base.resolve("api/v3/query_sql"))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(q), StandardCharsets.UTF_8)));
+            for (JsonNode r : rows) {
+                String p = r.path("path").asText("");
+                if (!p.isEmpty()) {
+                    out.add(normalise(p));
+                }
+            }
+        }
+        return out;
+    }
+
+    public List<String> databases() throws IOException {
+        if (!databases.isEmpty()) {
+            return databases;
+        }
+        JsonNode rows = send(HttpRequest.newBuilder(base.resolve("api/v3/configure/database?format=json")).GET());
+        List<String> out = new ArrayList<>();
+        for (JsonNode r : rows) {
+            String name = r.isTextual() ? r.asText() : r.path("iox::database").asText(null);
+            if (name == null) {
+                Iterator<JsonNode> values = r.elements();
+                name = values.hasNext() ? values.next().asText() : null;
+            }
+            if (name != null && !name.startsWith("_")) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
+    public static String normalise(String path) {
+        String p = path.replace('\\', '/');
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        return p;
+    }
+
+    private JsonNode send(HttpRequest.Builder b) throws IOException {
+        if (!token.isBlank()) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        HttpRequest req = b.timeout(Duration.ofSeconds(60)).build();
+        HttpResponse<String> res;
+        try {
+            res = http.send(req, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted asking " + req.uri(), e);
+        }
+        if (res.statusCode() / 100 != 2) {
+            throw new IOException(req.method() + " " + req.uri() + ": HTTP " + res.statusCode() + ": "
+                    + res.body().lines().findFirst().orElse(""));
+        }
+        JsonNode n = mapper.readTree(res.body().isBlank() ? "[]" : res.body());
+        if (!n.isArray()) {
+            throw new IOException(req.uri() + ": expected a JSON array, got " + n.getNodeType());
+        }
+        return n;
+    }
+}

@@ -1,0 +1,80 @@
+package io.kompactor.camel;
+
+import io.kompactor.commit.CommitResult;
+import io.kompactor.merge.MergeResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import java.time.Clock;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Kompactor's own meters, in the registry Camel serves at {@code /observe/metrics}: plans, files, bytes and rows in
+ * and out, failures, dead letters, and per host the time of the last successful commit (epoch seconds).
+ */
+public final class KompactorMetrics {
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final Map<String, AtomicLong> lastCommit = new ConcurrentHashMap<>();
+
+    public KompactorMetrics(MeterRegistry registry, Clock clock) {
+        this.registry = registry;
+        this.clock = clock;
+    }
+
+    public MeterRegistry registry() {
+        return registry;
+    }
+
+    public void planned(String host, int plans) {
+        counter("kompactor.plans.planned", "Plans made", host).increment(plans);
+    }
+
+    public void committed(MergeResult merge, CommitResult commit) {
+        String host = commit.plan().host();
+        counter("kompactor.plans.committed", "Plans merged and committed", host).increment();
+        counter("kompactor.files.in", "Parquet files compacted away", host).increment(commit.plan().inputs().size());
+        counter("kompactor.files.out", "Compacted parquet files written", host).increment(commit.outputs().size());
+        counter("kompactor.bytes.in", "Bytes of the compacted inputs", host).increment(commit.plan().inputBytes());
+        counter("kompactor.bytes.out", "Bytes of the compacted outputs", host).increment(commit.outputBytes());
+        counter("kompactor.rows.in", "Rows read from the inputs", host).increment(merge.inputRows());
+        counter("kompactor.rows.out", "Rows written (after de-duplication)", host).increment(commit.outputRows());
+        lastCommit.computeIfAbsent(host, h -> {
+            AtomicLong v = new AtomicLong();
+            Gauge.builder("kompactor.last.commit.time", v, AtomicLong::get)
+                    .description("Epoch seconds of the last successful commit").baseUnit("seconds")
+                    .tag("host", h).register(registry);
+            return v;
+        }).set(clock.instant().getEpochSecond());
+    }
+
+    public void failure(String host) {
+        counter("kompactor.failures", "Failed attempts (retried or dead-lettered)", host).increment();
+    }
+
+    public void deadLettered(String host) {
+        counter("kompactor.dead.letters", "Plans written to the dead-letter store", host).increment();
+    }
+
+    public void retired(String host, int files) {
+        counter("kompactor.originals.retired", "Original files moved under retired/", host).increment(files);
+    }
+
+    /** Value of a counter, 0 when it was never incremented: for tests and logs. */
+    public double count(String name, String host) {
+        Counter c = registry.find(name).tag("host", host).counter();
+        return c == null ? 0 : c.count();
+    }
+
+    public long lastCommitEpochSeconds(String host) {
+        AtomicLong v = lastCommit.get(host);
+        return v == null ? 0 : v.get();
+    }
+
+    private Counter counter(String name, String description, String host) {
+        return Counter.builder(name).description(description).tag("host", host == null ? "" : host).register(registry);
+    }
+}

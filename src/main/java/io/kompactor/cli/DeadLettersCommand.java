@@ -1,0 +1,195 @@
+package io.kompactor.cli;
+
+import io.kompactor.commit.CommitHook;
+import io.kompactor.commit.Committer;
+import io.kompactor.commit.RetirePolicy;
+import io.kompactor.commit.StateDir;
+import io.kompactor.deadletter.DeadLetter;
+import io.kompactor.deadletter.DeadLetterRetrier;
+import io.kompactor.deadletter.DeadLetterStore;
+import io.kompactor.merge.DuckDbMerger;
+import io.kompactor.merge.MergeSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+@Command(name = "dead-letters", mixinStandardHelpOptions = true,
+        description = "Plans that failed after their retries in `run`: list, show, retry (plan again from the current "
+                + "metadata, merge and commit) or discard them. A dead-lettered window is skipped by `run` until then.",
+        subcommands = {DeadLettersCommand.ListCmd.class, DeadLettersCommand.Show.class, DeadLettersCommand.Retry.class,
+                DeadLettersCommand.Discard.class})
+public final class DeadLettersCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, show, retry or discard");
+    }
+
+    /** The state dir alone (no host check): the records carry their own data dir and host. */
+    static final class Where {
+        @Parameters(index = "0", paramLabel = "<data-dir>", description = "InfluxDB 3 data dir")
+        java.nio.file.Path dataDir;
+
+        @Option(names = "--state-dir", paramLabel = "<dir>", description = "Default: <data-dir>/.kompactor")
+        java.nio.file.Path stateDir;
+
+        StateDir state() {
+            return stateDir != null ? new StateDir(stateDir.toAbsolutePath().normalize())
+                    : StateDir.defaultFor(dataDir.toAbsolutePath().normalize());
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: id, host, table, window, error.")
+    static final class ListCmd implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Where where;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            List<DeadLetter> all = new DeadLetterStore(where.state()).list();
+            for (DeadLetter d : all) {
+                out.println(d.id() + "  " + d.host() + "  " + d.table() + "  " + (d.window() == null ? "-" : d.window())
+                        + "  attempts=" + d.attempts() + (d.retries().isEmpty() ? "" : " retries=" + d.retries().size()));
+                out.println("    " + d.exceptionClass() + ": " + firstLine(d.message()));
+            }
+            out.println(all.size() + " dead letter(s)");
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "The whole record (JSON).")
+    static final class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Where where;
+        @Parameters(index = "1", paramLabel = "<id>")
+        String id;
+
+        @Override
+        public Integer call() {
+            DeadLetterStore store = new DeadLetterStore(where.state());
+            if (store.find(id).isEmpty()) {
+                throw new UsageException("no dead letter '" + id + "' in " + store.dir());
+            }
+            spec.commandLine().getOut().println(store.raw(id));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "retry", mixinStandardHelpOptions = true,
+            description = "Plan the record's host/table/window again from the current metadata, merge and commit it; "
+                    + "the record is removed on success and kept (with this attempt) on failure. Needs the lock: stop `run` first.")
+    static final class Retry implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Where where;
+        @Parameters(index = "1", arity = "0..1", paramLabel = "<id>")
+        String id;
+        @Option(names = "--all", description = "Retry every dead letter")
+        boolean all;
+        @Option(names = "--loaded-snapshots", defaultValue = "0", description = "The server's N (0: the version's default)")
+        int loadedSnapshots;
+
+        @Override
+        public Integer call() throws Exception {
+            if (all == (id != null)) {
+                throw new UsageException("give either an <id> or --all");
+            }
+            StateDir state = where.state();
+            DeadLetterStore store = new DeadLetterStore(state);
+            List<String> ids = new ArrayList<>();
+            if (all) {
+                store.list().forEach(d -> ids.add(d.id()));
+            } else {
+                if (store.find(id).isEmpty()) {
+                    throw new UsageException("no dead letter '" + id + "' in " + store.dir());
+                }
+                ids.add(id);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (ids.isEmpty()) {
+                out.println("no dead letters");
+                return ExitCodes.OK;
+            }
+            StateDir.Lock lock;
+            try {
+                lock = state.lock();
+            } catch (IOException e) {
+                throw new UsageException(e.getMessage() + ": stop `kompactor run` before retrying");
+            }
+            DuckDbMerger[] merger = new DuckDbMerger[1];
+            try (lock) {
+                state.create();
+                Committer committer = new Committer(state, RetirePolicy.KEEP, CommitHook.NONE, Clock.systemUTC());
+                committer.recover().forEach(l -> out.println("recovery: " + l));
+                DeadLetterRetrier retrier = new DeadLetterRetrier(store, () -> {
+                    if (merger[0] == null) {
+                        merger[0] = new DuckDbMerger(MergeSettings.defaults(state.tmp()));
+                    }
+                    return merger[0];
+                }, committer, loadedSnapshots, Clock.systemUTC());
+                int failed = 0;
+                for (String i : ids) {
+                    DeadLetterRetrier.Outcome o = retrier.retry(i);
+                    out.println(i + ": " + (o.ok() ? "ok: " : "FAILED: ") + o.message());
+                    failed += o.ok() ? 0 : 1;
+                }
+                return failed == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
+            } finally {
+                if (merger[0] != null) {
+                    merger[0].close();
+                }
+            }
+        }
+    }
+
+    @Command(name = "discard", mixinStandardHelpOptions = true,
+            description = "Delete a record: `run` plans its window again at its next scan.")
+    static final class Discard implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+        @Mixin
+        Where where;
+        @Parameters(index = "1", paramLabel = "<id>")
+        String id;
+
+        @Override
+        public Integer call() {
+            DeadLetterStore store = new DeadLetterStore(where.state());
+            if (!store.delete(store.get(idOrFail(store)).id())) {
+                throw new UsageException("no dead letter '" + id + "'");
+            }
+            spec.commandLine().getOut().println("discarded " + id);
+            return ExitCodes.OK;
+        }
+
+        private String idOrFail(DeadLetterStore store) {
+            if (store.find(id).isEmpty()) {
+                throw new UsageException("no dead letter '" + id + "' in " + store.dir());
+            }
+            return id;
+        }
+    }
+
+    static String firstLine(String s) {
+        return s == null ? "" : s.lines().findFirst().orElse("");
+    }
+}

@@ -1,0 +1,73 @@
+package io.kompactor.camel;
+
+import io.kompactor.commit.CommitHook;
+import io.kompactor.commit.CommitStep;
+import io.kompactor.commit.SimulatedCrash;
+import io.kompactor.commit.TxState;
+import io.kompactor.testing.Fixtures;
+import io.kompactor.testing.ServerOracle;
+import io.kompactor.testing.TableRows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The process stops in the middle of a commit; the next start recovers, then catches up: nothing lost. */
+class CrashRecoveryTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void stopMidCommitThenRecoveryAndCatchUp() throws Exception {
+        Path data = Fixtures.copy("core-3.6", tmp.resolve("data"));
+        Map<String, TableRows> expected = new ServerOracle().load(data, "node0");
+        CountDownLatch reached = new CountDownLatch(1);
+        CountDownLatch kill = new CountDownLatch(1);
+        AtomicBoolean armed = new AtomicBoolean(true);
+        CommitHook hook = step -> {
+            if (step == CommitStep.FIRST_DOCUMENT_REWRITTEN && armed.getAndSet(false)) {
+                reached.countDown();
+                try {
+                    kill.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                throw new SimulatedCrash(step); // dies here, as a kill would: no cleanup
+            }
+        };
+        TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("camel.main.shutdown-timeout", "1"),
+                Map.of("commitHook", hook));
+        assertTrue(reached.await(60, TimeUnit.SECONDS), "a commit reached its first rewrite");
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
+            try {
+                d.close();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        Thread.sleep(1500);
+        kill.countDown();
+        stopping.get(60, TimeUnit.SECONDS);
+        assertEquals(1, d.count(TxState.PREPARED), "the interrupted transaction is left PREPARED, as after a kill");
+        assertTrue(new java.io.File(data.resolve(".kompactor/dead-letter").toString()).list().length == 0,
+                "an interrupted plan is not a dead letter");
+
+        try (TestDaemon again = TestDaemon.start(data)) {
+            TestDaemon.await("recovery then catch-up compacts all 4 tables", Duration.ofSeconds(60),
+                    () -> again.count(TxState.KEPT) == 4);
+            assertEquals(1, again.count(TxState.ROLLED_BACK), "recovery rolled the interrupted commit back");
+            assertEquals(0, again.count(TxState.PREPARED));
+        }
+        ServerOracle.assertSameResults(expected, new ServerOracle().load(data, "node0"), "data lost or changed");
+        assertTrue(new ServerOracle().visibleFiles(data, "node0").values().stream().allMatch(l -> l.size() == 1));
+    }
+}

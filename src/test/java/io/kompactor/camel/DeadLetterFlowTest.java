@@ -1,0 +1,90 @@
+package io.kompactor.camel;
+
+import io.kompactor.commit.CommitHook;
+import io.kompactor.commit.Committer;
+import io.kompactor.commit.RetirePolicy;
+import io.kompactor.commit.StateDir;
+import io.kompactor.commit.TxState;
+import io.kompactor.deadletter.DeadLetter;
+import io.kompactor.deadletter.DeadLetterRetrier;
+import io.kompactor.deadletter.DeadLetterStore;
+import io.kompactor.merge.DuckDbMerger;
+import io.kompactor.merge.MergeSettings;
+import io.kompactor.testing.Fixtures;
+import io.kompactor.testing.ServerOracle;
+import io.kompactor.testing.TableRows;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A corrupt file: its plan is dead-lettered with a readable record, the other tables are compacted, retry works once fixed. */
+class DeadLetterFlowTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void corruptFileIsDeadLetteredOthersGoOnAndRetrySucceedsOnceFixed() throws Exception {
+        Path data = Fixtures.copy("core-3.6", tmp.resolve("data"));
+        Map<String, TableRows> expected = new ServerOracle().load(data, "node0");
+        String bad = "node0/dbs/0/1/2025-01-26/01-00/0000000007.parquet";
+        Path badFile = data.resolve(bad);
+        byte[] good = Files.readAllBytes(badFile);
+        byte[] garbage = new byte[good.length];
+        Arrays.fill(garbage, (byte) 7);
+        Files.write(badFile, garbage);
+
+        DeadLetterStore store = new DeadLetterStore(StateDir.defaultFor(data));
+        try (TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("kompactor.retries", "1"), Map.of())) {
+            TestDaemon.await("a dead letter and the other 3 tables compacted", Duration.ofSeconds(60),
+                    () -> store.list().size() == 1 && d.count(TxState.KEPT) == 3);
+            DeadLetter dl = store.list().get(0);
+            assertEquals("node0", dl.host());
+            assertEquals(0, dl.dbId());
+            assertEquals(1, dl.tableId());
+            assertTrue(dl.message().contains("0000000007.parquet"), dl.message());
+            assertTrue(dl.exceptionClass().endsWith("MergeException"), dl.exceptionClass());
+            assertEquals(2, dl.attempts(), "1 attempt + 1 retry");
+            assertEquals("plan-host", dl.routeId(), "the route whose step (direct:compact) failed");
+            assertTrue(dl.inputs().stream().anyMatch(i -> i.path().equals(bad)), "the plan's inputs name the file");
+            assertTrue(dl.stack().contains("DuckDbMerger"), "stack recorded");
+            assertEquals(1, (long) d.runtime().metrics().count("kompactor.dead.letters", "node0"));
+            assertEquals(2, (long) d.runtime().metrics().count("kompactor.failures", "node0"));
+            // a later scan (the same windows again) does not retry it in a loop
+            d.context().createProducerTemplate().sendBody("seda:plan-host", new HostTrigger("node0", "test", List.of()));
+            Thread.sleep(1500);
+            assertEquals(1, store.list().size());
+            assertEquals(3, d.journal().size());
+        }
+
+        StateDir state = StateDir.defaultFor(data);
+        Committer committer = new Committer(state, RetirePolicy.KEEP, CommitHook.NONE, Clock.systemUTC());
+        try (DuckDbMerger merger = new DuckDbMerger(MergeSettings.defaults(state.tmp()))) {
+            DeadLetterRetrier retrier = new DeadLetterRetrier(store, () -> merger, committer, 0, Clock.systemUTC());
+            String id = store.list().get(0).id();
+            DeadLetterRetrier.Outcome still = retrier.retry(id);
+            assertFalse(still.ok());
+            assertTrue(still.message().contains("0000000007.parquet"), still.message());
+            assertEquals(1, store.get(id).retries().size(), "the failed retry is recorded, the record kept");
+
+            Files.write(badFile, good);
+            DeadLetterRetrier.Outcome ok = retrier.retry(id);
+            assertTrue(ok.ok(), ok.message());
+            assertTrue(store.list().isEmpty());
+        }
+        assertEquals(4, committer.journal().list().stream().filter(e -> e.state() == TxState.KEPT).count());
+        ServerOracle.assertSameResults(expected, new ServerOracle().load(data, "node0"), "results changed");
+        assertTrue(new ServerOracle().visibleFiles(data, "node0").values().stream().allMatch(l -> l.size() == 1));
+    }
+}

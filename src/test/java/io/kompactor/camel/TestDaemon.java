@@ -1,0 +1,88 @@
+package io.kompactor.camel;
+
+import io.kompactor.commit.CommitHook;
+import io.kompactor.commit.JournalEntry;
+import io.kompactor.commit.TxState;
+import org.apache.camel.CamelContext;
+import org.apache.camel.main.Main;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+/** The real `kompactor run` application (shipped config and routes unless told otherwise) with fast test timings. */
+final class TestDaemon implements AutoCloseable {
+    final Main main;
+    private final KompactorRuntime runtime;
+
+    private TestDaemon(Main main) {
+        this.main = main;
+        this.runtime = main.getCamelContext().getRegistry().lookupByNameAndType("kompactorRuntime", KompactorRuntime.class);
+    }
+
+    static KompactorApp app(Path dataDir) {
+        return new KompactorApp()
+                .override("kompactor.data-dir", dataDir.toString())
+                .override("kompactor.settle", "0")
+                .override("kompactor.debounce-ms", "400")
+                .override("kompactor.debounce-check-interval-ms", "100")
+                .override("kompactor.poll-delay-ms", "150")
+                .override("kompactor.read-lock-min-age-ms", "0")
+                .override("kompactor.retries", "1")
+                .override("kompactor.retry-delay-ms", "50")
+                .override("kompactor.duckdb.threads", "2")
+                .override("kompactor.duckdb.memory-limit", "256MB")
+                .override("kompactor.retries", "0")
+                .override("camel.main.shutdown-timeout", "5")
+                .override("camel.management.enabled", "false")
+                .override("camel.metrics.enabled", "false");
+    }
+
+    static TestDaemon start(KompactorApp app, Map<String, Object> beans) throws Exception {
+        Main main = app.build();
+        beans.forEach(main::bind);
+        main.start();
+        return new TestDaemon(main);
+    }
+
+    static TestDaemon start(Path dataDir) throws Exception {
+        return start(app(dataDir), Map.of());
+    }
+
+    static TestDaemon start(Path dataDir, CommitHook hook) throws Exception {
+        return start(app(dataDir), Map.of("commitHook", hook));
+    }
+
+    CamelContext context() {
+        return main.getCamelContext();
+    }
+
+    KompactorRuntime runtime() {
+        return runtime;
+    }
+
+    List<JournalEntry> journal() {
+        return runtime().committer().journal().list();
+    }
+
+    long count(TxState state) {
+        return journal().stream().filter(e -> e.state() == state).count();
+    }
+
+    @Override
+    public void close() throws Exception {
+        main.stop();
+    }
+
+    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+}
