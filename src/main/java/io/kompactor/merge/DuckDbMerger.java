@@ -1,0 +1,302 @@
+package io.kompactor.merge;
+
+import io.kompactor.parquet.ArrowSchemas;
+import io.kompactor.parquet.DuckDb;
+import io.kompactor.parquet.ParquetFacts;
+import io.kompactor.parquet.ParquetInspector;
+import io.kompactor.plan.CompactionPlan;
+import io.kompactor.plan.PlanInput;
+import io.kompactor.snapshot.ParquetFileEntry;
+import org.duckdb.DuckDBConnection;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Merges the inputs of one {@link CompactionPlan} into sorted, de-duplicated parquet files shaped like Core's,
+ * written to {@code settings.tmpDir()} and verified before they are returned (design.md, "The merge").
+ * <p>
+ * Thread-safe: all merges share one DuckDB instance (so {@code memory_limit} bounds them together) and each runs
+ * on its own duplicated connection.
+ */
+public final class DuckDbMerger implements AutoCloseable {
+
+    private final MergeSettings settings;
+    private final Connection base;
+    private final ParquetInspector inspector = new ParquetInspector();
+
+    public DuckDbMerger(MergeSettings settings) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        try {
+            this.base = DuckDb.open(settings);
+        } catch (SQLException e) {
+            throw new MergeException("cannot start DuckDB: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks every file of a table against its snapshot entry and the others: readable footer, size, row count,
+     * supported and consistent column types, no names differing only in case, a {@code time} column.
+     *
+     * @throws MergeException listing every problem found, each naming its file
+     */
+    public void checkInputs(Path dataDir, List<ParquetFileEntry> files) {
+        try (Connection c = connection()) {
+            InputChecks.check(c, inspector, dataDir, files);
+        } catch (SQLException e) {
+            throw new MergeException("DuckDB connection failed: " + e.getMessage(), e);
+        }
+    }
+
+    public MergeResult merge(CompactionPlan plan) {
+        long started = System.nanoTime();
+        if (plan.inputs().isEmpty()) {
+            throw new MergeException(plan.label() + ": plan has no inputs");
+        }
+        List<Path> inputs = plan.inputs().stream().map(plan::resolve).toList();
+        List<MergedFile> outputs = new ArrayList<>();
+        List<Path> written = new ArrayList<>();
+        boolean ok = false;
+        try (Connection c = connection()) {
+            List<ParquetFacts> facts = refuseBadInputs(plan, inputs,
+                    () -> InputChecks.check(c, inspector, plan.dataDir(),
+                            plan.inputs().stream().map(PlanInput::entry).toList()));
+            OutputLayout layout = refuseBadInputs(plan, inputs, () -> OutputLayout.of(facts));
+            List<TimeRanges.Range> ranges = timeRanges(plan, facts);
+            List<TimeRanges.Range> overlaps = TimeRanges.overlaps(ranges);
+            long min = ranges.stream().mapToLong(TimeRanges.Range::from).min().orElseThrow();
+            long max = ranges.stream().mapToLong(TimeRanges.Range::to).max().orElseThrow();
+            int k = TimeRanges.sliceCount(plan.inputBytes(), plan.targetFileBytes());
+            List<TimeRanges.Slice> slices = TimeRanges.slices(min, max, k);
+            MergeSql sql = new MergeSql(layout, overlaps);
+            Map<Long, Expected> expected = expected(c, sql, inputs, min, slices.get(0));
+            String stem = "merge-" + UUID.randomUUID();
+            for (int i = 0; i < slices.size(); i++) {
+                Expected want = expected.get((long) i);
+                if (want == null || want.rows() == 0) {
+                    continue; // Core never persists 0-row files, and neither do we
+                }
+                String name = stem + "-" + outputs.size() + ".parquet";
+                Path tmp = settings.tmpDir().resolve(name + ".inprogress");
+                Path done = settings.tmpDir().resolve(name);
+                written.add(tmp);
+                written.add(done);
+                copy(c, sql, slices.get(i), want, layout, inputs, tmp);
+                verify(c, plan, inputs, layout, sql, tmp, want);
+                outputs.add(finish(plan, tmp, done, want));
+            }
+            if (outputs.isEmpty()) {
+                throw new MergeException(plan.label() + ": inputs " + inputs + " hold no rows");
+            }
+            ok = true;
+        } catch (SQLException e) {
+            // Page-level errors do not name the file (notes 5.12): find the culprit by decoding each input.
+            String culprit = findUnreadableInput(inputs);
+            throw new MergeException(plan.label() + ": merging " + inputs + " failed: "
+                    + (culprit != null ? culprit : "DuckDB error: " + e.getMessage()), e);
+        } finally {
+            if (!ok) {
+                written.forEach(DuckDbMerger::deleteQuietly);
+            }
+        }
+        long inputRows = plan.inputs().stream().mapToLong(i -> i.entry().rowCount()).sum();
+        long outputRows = outputs.stream().mapToLong(MergedFile::rowCount).sum();
+        return new MergeResult(plan, outputs, inputRows, outputRows, System.nanoTime() - started);
+    }
+
+    @Override
+    public void close() throws SQLException {
+        base.close();
+    }
+
+    private Connection connection() throws SQLException {
+        return ((DuckDBConnection) base).duplicate();
+    }
+
+    private interface Check<T> {
+        T run();
+    }
+
+    private static <T> T refuseBadInputs(CompactionPlan plan, List<Path> inputs, Check<T> check) {
+        try {
+            return check.run();
+        } catch (MergeException e) {
+            throw new MergeException(plan.label() + ": refusing to merge " + inputs + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Each input's time range from the snapshot widened by its footer, so a snapshot range that is off cannot
+     * hide an overlap (and with it duplicates) from the de-duplication.
+     */
+    private static List<TimeRanges.Range> timeRanges(CompactionPlan plan, List<ParquetFacts> facts) {
+        List<TimeRanges.Range> ranges = new ArrayList<>();
+        for (int i = 0; i < facts.size(); i++) {
+            ParquetFileEntry e = plan.inputs().get(i).entry();
+            ParquetFacts f = facts.get(i);
+            long from = f.minTime() == null ? e.minTime() : Math.min(e.minTime(), f.minTime());
+            long to = f.maxTime() == null ? e.maxTime() : Math.max(e.maxTime(), f.maxTime());
+            ranges.add(new TimeRanges.Range(from, to));
+        }
+        return ranges;
+    }
+
+    /** What a slice's output must hold, computed from the inputs independently of the merge statement. */
+    private record Expected(long passThroughRows, long overlapKeys, long minTime, long maxTime) {
+        long rows() {
+            return passThroughRows + overlapKeys;
+        }
+    }
+
+    /** Expected output per slice index; slices are {@code first}'s width wide, starting at {@code min}. */
+    private static Map<Long, Expected> expected(Connection c, MergeSql sql, List<Path> inputs, long min,
+                                                TimeRanges.Slice first) throws SQLException {
+        Map<Long, Expected> bySlice = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.expectedPerSlice(min, first.toExclusive() - first.from()))) {
+            ps.setArray(1, paths(c, inputs));
+            ps.setArray(2, paths(c, inputs));
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    bySlice.put(r.getLong(1), new Expected(r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)));
+                }
+            }
+        }
+        return bySlice;
+    }
+
+    private static void copy(Connection c, MergeSql sql, TimeRanges.Slice slice, Expected want,
+                             OutputLayout layout, List<Path> inputs, Path tmp) throws SQLException {
+        String dedupTable = null;
+        try {
+            if (want.overlapKeys() > 0) {
+                dedupTable = "kompactor_dedup_" + UUID.randomUUID().toString().replace("-", "");
+                execute(c, sql.createDedupTable(dedupTable), null);
+                execute(c, sql.insertDedup(slice, dedupTable), paths(c, inputs));
+            }
+            boolean passThrough = want.passThroughRows() > 0;
+            execute(c, sql.copy(slice, passThrough, dedupTable, tmp.toAbsolutePath().toString(),
+                    layout.arrowSchema()), passThrough ? paths(c, inputs) : null);
+        } finally {
+            if (dedupTable != null) {
+                execute(c, "DROP TABLE IF EXISTS " + dedupTable, null);
+            }
+        }
+    }
+
+    private static void execute(Connection c, String sql, java.sql.Array inputs) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            if (inputs != null) {
+                ps.setArray(1, inputs);
+            }
+            ps.execute();
+        }
+    }
+
+    private String findUnreadableInput(List<Path> inputs) {
+        try (Connection c = connection()) {
+            for (Path p : inputs) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT sum(hash(COLUMNS(*))) FROM read_parquet(?)")) {
+                    ps.setString(1, p.toAbsolutePath().toString());
+                    ps.executeQuery().close();
+                } catch (SQLException e) {
+                    return p + ": unreadable data (" + e.getMessage().lines().findFirst().orElse("") + ")";
+                }
+            }
+        } catch (SQLException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private void verify(Connection c, CompactionPlan plan, List<Path> inputs, OutputLayout layout, MergeSql sql,
+                        Path out, Expected expected) throws SQLException {
+        ParquetFacts f = inspector.inspect(c, out);
+        List<String> problems = new ArrayList<>();
+        if (f.rowCount() != expected.rows()) {
+            problems.add("has " + f.rowCount() + " rows, expected " + expected.rows() + " distinct (tags, time) keys");
+        }
+        if (f.rowCount() > 0 && (f.minTime() == null || f.minTime() != expected.minTime()
+                || f.maxTime() != expected.maxTime())) {
+            problems.add("time range is " + f.minTime() + ".." + f.maxTime() + ", expected "
+                    + expected.minTime() + ".." + expected.maxTime());
+        }
+        List<String> names = layout.columns().stream().map(cs -> cs.name()).toList();
+        if (!f.columnNames().equals(names)) {
+            problems.add("has columns " + f.columnNames() + ", expected " + names);
+        }
+        if (!layout.arrowSchema().equals(f.arrowSchemaBase64())) {
+            problems.add("does not carry the expected " + ArrowSchemas.KV_KEY);
+        }
+        ParquetInspector.TimeColumnFacts time = inspector.timeColumn(c, out);
+        if (time == null || !time.required()) {
+            problems.add("time is not a REQUIRED column");
+        }
+        if (problems.isEmpty()) {
+            try (PreparedStatement ps = c.prepareStatement(sql.duplicateKey())) {
+                ps.setString(1, out.toAbsolutePath().toString());
+                try (ResultSet r = ps.executeQuery()) {
+                    if (r.next()) {
+                        StringBuilder key = new StringBuilder();
+                        for (int i = 1; i < r.getMetaData().getColumnCount(); i++) {
+                            key.append(i > 1 ? ", " : "").append(r.getString(i));
+                        }
+                        problems.add("holds duplicate key (" + key + ") " + r.getLong(r.getMetaData().getColumnCount())
+                                + " times");
+                    }
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new MergeException(plan.label() + ": output of merging " + inputs + " failed verification: "
+                    + out.getFileName() + " " + String.join("; ", problems));
+        }
+    }
+
+    /** fsync, then rename to the final temp name: only complete, verified files ever carry a .parquet name. */
+    private static MergedFile finish(CompactionPlan plan, Path tmp, Path done, Expected expected) {
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
+            fsyncDirectory(done.getParent());
+            return new MergedFile(done, expected.rows(), Files.size(done), expected.minTime(), expected.maxTime());
+        } catch (IOException e) {
+            throw new MergeException(plan.label() + ": cannot fsync/rename " + tmp + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Not supported on every platform; the commit fsyncs what it publishes anyway.
+        }
+    }
+
+    private static java.sql.Array paths(Connection c, List<Path> inputs) throws SQLException {
+        return c.createArrayOf("VARCHAR", inputs.stream().map(p -> p.toAbsolutePath().toString()).toArray());
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException e) {
+            // best effort: a leftover temp file is swept with the tmp dir
+        }
+    }
+}

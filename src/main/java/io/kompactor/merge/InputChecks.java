@@ -1,0 +1,121 @@
+package io.kompactor.merge;
+
+import io.kompactor.parquet.ParquetColumn;
+import io.kompactor.parquet.ParquetFacts;
+import io.kompactor.parquet.ParquetInspector;
+import io.kompactor.snapshot.ParquetFileEntry;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Validates the files of one table against their snapshot entries and against each other, collecting every
+ * problem so that one error tells the operator everything that is wrong. DuckDB would otherwise widen
+ * conflicting types and fold names that differ only in case without a word (duckdb-notes 5.1, 5.5).
+ */
+final class InputChecks {
+
+    static final Set<String> FIELD_TYPES = Set.of("VARCHAR", "DOUBLE", "BIGINT", "UBIGINT", "BOOLEAN");
+    static final String TIME = "time";
+    static final String TIME_TYPE = "TIMESTAMP_NS";
+    /** DuckDB's virtual column we use as the write-order key; a real column of that name would shadow it. */
+    static final String FILE_INDEX = "file_index";
+
+    private InputChecks() {
+    }
+
+    /** @return the footer facts of each file, in the given order, if nothing is wrong */
+    static List<ParquetFacts> check(Connection c, ParquetInspector inspector, Path dataDir,
+                                    List<ParquetFileEntry> entries) {
+        List<String> problems = new ArrayList<>();
+        List<ParquetFacts> facts = new ArrayList<>();
+        for (ParquetFileEntry e : entries) {
+            Path file = dataDir.resolve(e.path());
+            ParquetFacts f;
+            try {
+                f = inspector.inspect(c, file);
+            } catch (MergeException ex) {
+                problems.add(ex.getMessage());
+                continue;
+            }
+            facts.add(f);
+            checkFile(c, inspector, e, f, problems);
+        }
+        checkAcrossFiles(facts, problems);
+        if (!problems.isEmpty()) {
+            throw new MergeException(problems.size() + " problem(s) with the input files:\n  "
+                    + String.join("\n  ", problems));
+        }
+        return facts;
+    }
+
+    private static void checkFile(Connection c, ParquetInspector inspector, ParquetFileEntry e, ParquetFacts f,
+                                  List<String> problems) {
+        Path file = f.file();
+        if (f.sizeBytes() != e.sizeBytes()) {
+            problems.add(file + ": size is " + f.sizeBytes() + " bytes but the snapshot says " + e.sizeBytes());
+        }
+        if (f.rowCount() != e.rowCount()) {
+            problems.add(file + ": footer has " + f.rowCount() + " rows but the snapshot says " + e.rowCount());
+        }
+        boolean hasTime = false;
+        Map<String, String> lowerNames = new LinkedHashMap<>();
+        for (ParquetColumn col : f.columns()) {
+            String name = col.name();
+            if (name.equals(TIME)) {
+                hasTime = true;
+                if (!col.duckdbType().equals(TIME_TYPE)) {
+                    problems.add(file + ": column time has type " + col.duckdbType() + ", expected " + TIME_TYPE
+                            + " (Timestamp(ns) without time zone)");
+                }
+            } else if (!FIELD_TYPES.contains(col.duckdbType())) {
+                problems.add(file + ": column " + name + " has unsupported type " + col.duckdbType());
+            }
+            if (name.equalsIgnoreCase(FILE_INDEX)) {
+                problems.add(file + ": column " + name + " collides with DuckDB's file_index virtual column");
+            }
+            String other = lowerNames.putIfAbsent(name.toLowerCase(Locale.ROOT), name);
+            if (other != null) {
+                problems.add(file + ": columns " + other + " and " + name + " differ only in case");
+            }
+        }
+        if (!hasTime) {
+            problems.add(file + ": no time column");
+        } else {
+            ParquetInspector.TimeColumnFacts t = inspector.timeColumn(c, file);
+            if (t != null && t.nullCount() > 0) {
+                problems.add(file + ": column time has " + t.nullCount() + " NULL value(s)");
+            }
+        }
+    }
+
+    private static void checkAcrossFiles(List<ParquetFacts> facts, List<String> problems) {
+        record Seen(String name, String type, Path file) {
+        }
+        Map<String, Seen> byName = new LinkedHashMap<>();
+        Map<String, Seen> byLowerName = new LinkedHashMap<>();
+        Set<String> reported = new java.util.HashSet<>();
+        for (ParquetFacts f : facts) {
+            for (ParquetColumn col : f.columns()) {
+                Seen first = byName.putIfAbsent(col.name(), new Seen(col.name(), col.duckdbType(), f.file()));
+                if (first != null && !first.type().equals(col.duckdbType()) && reported.add("type:" + col.name())) {
+                    problems.add("column " + col.name() + " has conflicting types: " + first.type() + " in "
+                            + first.file() + " but " + col.duckdbType() + " in " + f.file());
+                }
+                String lower = col.name().toLowerCase(Locale.ROOT);
+                Seen firstLower = byLowerName.putIfAbsent(lower, new Seen(col.name(), col.duckdbType(), f.file()));
+                if (firstLower != null && !firstLower.name().equals(col.name())
+                        && !firstLower.file().equals(f.file()) && reported.add("case:" + lower)) {
+                    problems.add("columns " + firstLower.name() + " (in " + firstLower.file() + ") and "
+                            + col.name() + " (in " + f.file() + ") differ only in case");
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package io.kompactor.parquet;
+
+import io.kompactor.merge.MergeSettings;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * Opens in-memory DuckDB instances configured for the compactor. Settings go in as JDBC properties because a
+ * URL query string would silently create a database file (duckdb-notes 5.7), and the spill directory is always
+ * explicit because DuckDB otherwise spills into {@code ./.tmp} of whatever the working directory is (5.8).
+ */
+public final class DuckDb {
+
+    /** Name of the spill directory under {@link MergeSettings#tmpDir()}. */
+    public static final String SPILL_DIR = "duckdb-spill";
+
+    private static final String URL = "jdbc:duckdb:";
+
+    private DuckDb() {
+    }
+
+    /** An instance for merging. Share it across threads with {@code DuckDBConnection#duplicate()}. */
+    public static Connection open(MergeSettings s) throws SQLException {
+        Path spill = s.tmpDir().resolve(SPILL_DIR);
+        try {
+            Files.createDirectories(spill);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create DuckDB spill directory " + spill, e);
+        }
+        Properties p = baseProperties();
+        p.setProperty("threads", Integer.toString(Math.max(1, s.threads())));
+        p.setProperty("memory_limit", s.memoryLimit());
+        p.setProperty("temp_directory", spill.toAbsolutePath().toString());
+        p.setProperty("max_temp_directory_size", s.maxTempDirectorySize());
+        // Only ORDER BY output order matters to us; this cuts memory of unordered scans (notes 5.13).
+        p.setProperty("preserve_insertion_order", "false");
+        return DriverManager.getConnection(URL, p);
+    }
+
+    /**
+     * A small single-threaded instance for footer reads and test/demo writing. It cannot spill (empty
+     * temp_directory), which is what we want for metadata queries: they never need to.
+     */
+    public static Connection openLight() throws SQLException {
+        Properties p = baseProperties();
+        p.setProperty("threads", "1");
+        p.setProperty("memory_limit", "256MB");
+        p.setProperty("temp_directory", "");
+        return DriverManager.getConnection(URL, p);
+    }
+
+    private static Properties baseProperties() {
+        Properties p = new Properties();
+        // Offline machines: fail at once instead of a 2 s download attempt (notes §1).
+        p.setProperty("autoinstall_known_extensions", "false");
+        p.setProperty("autoload_known_extensions", "false");
+        return p;
+    }
+}

@@ -1,0 +1,171 @@
+package io.kompactor.parquet;
+
+import io.kompactor.merge.MergeException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads parquet footers through DuckDB: row count, size, columns, {@code time} range and {@code ARROW:schema},
+ * without decoding data pages. Errors become {@link MergeException}s that start with the file path, because
+ * DuckDB's own messages are not always clear about which file or what went wrong.
+ */
+public final class ParquetInspector {
+
+    /** The footer facts about the {@code time} column that the merge checks: nullability and NULL count. */
+    public record TimeColumnFacts(boolean required, long nullCount) {
+    }
+
+    public ParquetFacts inspect(Connection duckdb, Path file) {
+        String path = checkReadable(file);
+        try {
+            long rows;
+            long size;
+            try (PreparedStatement ps = duckdb.prepareStatement(
+                    "SELECT num_rows, file_size_bytes FROM parquet_file_metadata(?)")) {
+                ps.setString(1, path);
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    rows = r.getLong(1);
+                    size = r.getLong(2);
+                }
+            }
+            List<ParquetColumn> columns = columns(duckdb, path);
+            Long[] range = {null, null};
+            boolean hasNsTime = columns.stream()
+                    .anyMatch(c -> c.name().equals("time") && c.duckdbType().equals("TIMESTAMP_NS"));
+            if (rows > 0 && hasNsTime) {
+                range = timeRange(duckdb, path);
+            }
+            return new ParquetFacts(file, size, rows, range[0], range[1], columns, arrowSchema(duckdb, path));
+        } catch (SQLException e) {
+            throw failure(file, e);
+        }
+    }
+
+    /** Footer facts of {@code time}; null if the file has no such column. */
+    public TimeColumnFacts timeColumn(Connection duckdb, Path file) {
+        String path = checkReadable(file);
+        try {
+            Boolean required = null;
+            try (PreparedStatement ps = duckdb.prepareStatement(
+                    "SELECT repetition_type FROM parquet_schema(?) WHERE name = 'time' AND duckdb_type IS NOT NULL")) {
+                ps.setString(1, path);
+                try (ResultSet r = ps.executeQuery()) {
+                    if (r.next()) {
+                        required = "REQUIRED".equals(r.getString(1));
+                    }
+                }
+            }
+            if (required == null) {
+                return null;
+            }
+            try (PreparedStatement ps = duckdb.prepareStatement(
+                    "SELECT coalesce(sum(stats_null_count), 0) FROM parquet_metadata(?) WHERE path_in_schema = 'time'")) {
+                ps.setString(1, path);
+                try (ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    return new TimeColumnFacts(required, r.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw failure(file, e);
+        }
+    }
+
+    private static List<ParquetColumn> columns(Connection c, String path) throws SQLException {
+        // The root element has no duckdb_type; Core never writes nested columns.
+        List<ParquetColumn> columns = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT name, duckdb_type FROM parquet_schema(?) WHERE duckdb_type IS NOT NULL ORDER BY column_id")) {
+            ps.setString(1, path);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    columns.add(new ParquetColumn(r.getString(1), r.getString(2)));
+                }
+            }
+        }
+        return columns;
+    }
+
+    /** From row-group statistics; scans the column only if some row group lacks exact statistics. */
+    private static Long[] timeRange(Connection c, String path) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT epoch_ns(min(stats_min_value::TIMESTAMP_NS)), epoch_ns(max(stats_max_value::TIMESTAMP_NS)),
+                       count(*) = count(stats_min_value) AND count(*) = count(stats_max_value)
+                         AND bool_and(coalesce(min_is_exact, true) AND coalesce(max_is_exact, true))
+                FROM parquet_metadata(?) WHERE path_in_schema = 'time'""")) {
+            ps.setString(1, path);
+            try (ResultSet r = ps.executeQuery()) {
+                if (r.next() && r.getBoolean(3)) {
+                    long min = r.getLong(1);
+                    if (!r.wasNull()) {
+                        return new Long[]{min, r.getLong(2)};
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT epoch_ns(min(time)), epoch_ns(max(time)) FROM read_parquet(?)")) {
+            ps.setString(1, path);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                long min = r.getLong(1);
+                return r.wasNull() ? new Long[]{null, null} : new Long[]{min, r.getLong(2)};
+            }
+        }
+    }
+
+    private static String arrowSchema(Connection c, String path) throws SQLException {
+        // Compare as BLOB: decode() of a non-UTF-8 key written by some other tool would fail the whole query.
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT decode(value) FROM parquet_kv_metadata(?) WHERE key = encode('" + ArrowSchemas.KV_KEY + "')")) {
+            ps.setString(1, path);
+            try (ResultSet r = ps.executeQuery()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        }
+    }
+
+    /** Plain-language checks DuckDB would otherwise report as a glob miss or "too small". */
+    private static String checkReadable(Path file) {
+        if (!Files.exists(file)) {
+            throw new MergeException(file + ": file not found");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new MergeException(file + ": not a regular file");
+        }
+        try {
+            if (Files.size(file) == 0) {
+                throw new MergeException(file + ": 0-byte file");
+            }
+        } catch (IOException e) {
+            throw new MergeException(file + ": cannot read file size: " + e.getMessage(), e);
+        }
+        return file.toAbsolutePath().toString();
+    }
+
+    static MergeException failure(Path file, SQLException e) {
+        String m = String.valueOf(e.getMessage());
+        String what;
+        if (m.contains("No magic bytes")) {
+            what = "not a parquet file (truncated or corrupt: no magic bytes at end)";
+        } else if (m.contains("too small to be a Parquet file")) {
+            what = "not a parquet file (too small to hold a footer)";
+        } else if (m.contains("Footer length error")) {
+            what = "corrupt parquet footer (bad footer length)";
+        } else if (m.contains("No files found")) {
+            what = "file not found";
+        } else {
+            what = "unreadable parquet footer: " + m.lines().findFirst().orElse(m);
+        }
+        return new MergeException(file + ": " + what, e);
+    }
+}
