@@ -57,9 +57,14 @@ public final class KompactorApp {
         Main main = new Main();
         main.configure().addConfiguration(new KompactorConfiguration());
         main.setInitialProperties(KompactorSettings.defaultProperties());
-        main.setDefaultPropertyPlaceholderLocation("file:" + config.toAbsolutePath() + (configRequired ? "" : ";optional=true"));
+        // Run from anywhere: without a config/ or routes/ of the working directory, the copies shipped in the jar.
+        boolean localConfig = configRequired || Files.isRegularFile(config);
+        main.setDefaultPropertyPlaceholderLocation(localConfig ? "file:" + config.toAbsolutePath()
+                : "classpath:kompactor/config/application.properties");
         if (routes != null) {
             main.addOverrideProperty("camel.main.routes-include-pattern", routesPattern(routes));
+        } else if (!Files.isDirectory(Path.of("routes"))) {
+            main.addOverrideProperty("camel.main.routes-include-pattern", "classpath:kompactor/routes/*.yaml");
         }
         overrides.forEach(main::addOverrideProperty);
         return main;

@@ -39,8 +39,14 @@ public final class RunCommand implements Callable<Integer> {
     @Option(names = {"-D", "--set"}, paramLabel = "key=value", description = "Override one setting, e.g. -D kompactor.debounce-ms=5000")
     Map<String, String> settings;
 
+    @Option(names = "--demo", description = "Write a demo data dir (as `demo` does, into <data-dir> or a new temp dir) and run on it.")
+    boolean demo;
+
     @Override
     public Integer call() throws Exception {
+        if (demo) {
+            dataDir = writeDemo(dataDir);
+        }
         if (System.getProperty("kompactor.log.level") == null) {
             System.setProperty("kompactor.log.level", "info");
             Configurator.setRootLevel(Level.INFO);
@@ -59,7 +65,18 @@ public final class RunCommand implements Callable<Integer> {
             settings.forEach(app::override);
         }
         Main main = app.build();
+        if (demo) {
+            System.err.println("demo data dir: " + dataDir + " (Ctrl-C to stop)");
+        }
         main.run();
         return main.getExitCode();
+    }
+
+    private static Path writeDemo(Path dir) throws java.io.IOException {
+        Path d = dir != null ? dir.toAbsolutePath() : java.nio.file.Files.createTempDirectory("kompactor-demo-");
+        long start = java.time.Instant.now().minus(java.time.Duration.ofDays(2))
+                .truncatedTo(java.time.temporal.ChronoUnit.DAYS).toEpochMilli() * 1_000_000L;
+        io.kompactor.demo.DemoDataDir.write(d, io.kompactor.demo.DemoSpec.defaults("node0", start));
+        return d;
     }
 }
