@@ -7,6 +7,7 @@ import io.kompactor.plan.CompactionPlan;
 import io.kompactor.plan.PlanInput;
 import io.kompactor.snapshot.AtomicFiles;
 import io.kompactor.snapshot.HostMetadata;
+import io.kompactor.snapshot.MetadataCache;
 import io.kompactor.snapshot.MetadataDoc;
 import io.kompactor.snapshot.ParquetFileEntry;
 
@@ -45,6 +46,7 @@ public final class Committer {
     private final Clock clock;
     private final ConcurrentMap<String, Object> hostLocks = new ConcurrentHashMap<>();
     private final AtomicLong txCounter = new AtomicLong();
+    private final MetadataCache cache = new MetadataCache();
 
     public Committer(StateDir state, RetirePolicy policy, CommitHook hook, Clock clock) {
         this.state = state;
@@ -77,7 +79,7 @@ public final class Committer {
         CompactionPlan plan = merge.plan();
         Path dataDir = plan.dataDir();
         // Re-read: the plan may be stale (another run, or the server wrote new snapshots since planning).
-        HostMetadata m = HostMetadata.load(dataDir, plan.host());
+        HostMetadata m = HostMetadata.load(dataDir, plan.host(), cache);
         checkInputsStillListed(m, plan);
         List<ParquetFileEntry> outputs = outputEntries(m, merge);
         Set<Long> inputIds = new HashSet<>();
@@ -109,7 +111,7 @@ public final class Committer {
             }
             hook.reached(CommitStep.OUTPUTS_MOVED);
             writeDocs(edits);
-            checkCommitted(dataDir, plan, inputIds, outputs);
+            checkCommitted(HostMetadata.load(dataDir, plan.host(), cache), inputIds, outputs);
             entry = entry.withState(TxState.COMMITTED, clock.instant().toString());
             journal.write(entry);
             hook.reached(CommitStep.COMMITTED);
@@ -127,6 +129,7 @@ public final class Committer {
         for (MetadataEdit.Stage stage : MetadataEdit.Stage.values()) {
             for (MetadataEdit edit : edits) {
                 if (edit.stage() == stage) {
+                    cache.invalidate(edit.after().file());
                     edit.after().write();
                     if (first) {
                         hook.reached(CommitStep.FIRST_DOCUMENT_REWRITTEN);
@@ -167,9 +170,7 @@ public final class Committer {
     }
 
     /** Reads the metadata back: no document may still list an input, and the outputs must be listed. */
-    private static void checkCommitted(Path dataDir, CompactionPlan plan, Set<Long> inputIds,
-                                       List<ParquetFileEntry> outputs) {
-        HostMetadata after = HostMetadata.load(dataDir, plan.host());
+    private static void checkCommitted(HostMetadata after, Set<Long> inputIds, List<ParquetFileEntry> outputs) {
         Set<ParquetFileEntry> listed = new HashSet<>();
         for (MetadataDoc d : after.allDocs()) {
             for (ParquetFileEntry e : d.allFiles()) {

@@ -24,6 +24,11 @@ public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<Bad
     }
 
     public static HostMetadata load(Path dataDir, String host) {
+        return load(dataDir, host, MetadataCache.none());
+    }
+
+    /** As {@link #load(Path, String)}, reusing what {@code cache} already parsed of unchanged files. */
+    public static HostMetadata load(Path dataDir, String host, MetadataCache cache) {
         HostLayout layout = new HostLayout(dataDir, host);
         if (!Files.isDirectory(layout.snapshotsDir())) {
             throw new MetadataException(layout.snapshotsDir() + ": no snapshots directory; is '" + host
@@ -37,7 +42,7 @@ public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<Bad
                 continue; // the object store's own staging files (name#n) and anything else the server ignores
             }
             try {
-                snapshots.add(Snapshot.read(p));
+                snapshots.add(cache.get(p, Snapshot.class, Snapshot::read));
             } catch (MetadataException e) {
                 bad.add(new BadSnapshot(p, -1L - Long.parseUnsignedLong(m.group(1)), e.getMessage()));
             }
@@ -46,19 +51,19 @@ public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<Bad
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (Path p : list(layout.checkpointsDir(), 2)) {
             if (p.getFileName().toString().endsWith(".checkpoint.json")) {
-                checkpoints.add(Checkpoint.read(p));
+                checkpoints.add(cache.get(p, Checkpoint.class, Checkpoint::read));
             }
         }
         List<MetadataDoc> indices = new ArrayList<>();
         for (Path p : list(layout.dbIndicesDir(), 3)) {
             if (p.getFileName().toString().equals("index.info.json")) {
-                indices.add(MetadataDoc.read(p, DocKind.TABLE_INDEX));
+                indices.add(cache.get(p, MetadataDoc.class, f -> MetadataDoc.read(f, DocKind.TABLE_INDEX)));
             }
         }
         List<MetadataDoc> tableSnapshots = new ArrayList<>();
         for (Path p : list(layout.tableSnapshotsDir(), 3)) {
             if (p.getFileName().toString().endsWith(".info.json")) {
-                tableSnapshots.add(MetadataDoc.read(p, DocKind.TABLE_SNAPSHOT));
+                tableSnapshots.add(cache.get(p, MetadataDoc.class, f -> MetadataDoc.read(f, DocKind.TABLE_SNAPSHOT)));
             }
         }
         OptionalLong marker = OptionalLong.empty();

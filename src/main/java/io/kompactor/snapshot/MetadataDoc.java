@@ -22,7 +22,13 @@ import java.util.Set;
  * A metadata file as read from disk: its JSON tree (kept whole, so a rewrite changes only the file list and its
  * totals), its mtime and whether it ended in a newline. Edits return a new document; the tree is never shared.
  */
-public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mtime, boolean trailingNewline) {
+public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mtime, boolean trailingNewline,
+                          Map<TableKey, List<ParquetFileEntry>> files) {
+
+    /** Parses the file list once: documents are read far more often than they are written. */
+    public MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mtime, boolean trailingNewline) {
+        this(file, kind, json, mtime, trailingNewline, parseFiles(file, kind, json));
+    }
 
     public static MetadataDoc read(Path file, DocKind kind) {
         byte[] bytes;
@@ -35,13 +41,11 @@ public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mti
         }
         ObjectNode json = Json.parseObject(bytes, file.toString());
         boolean nl = bytes.length > 0 && bytes[bytes.length - 1] == '\n';
-        MetadataDoc doc = new MetadataDoc(file, kind, json, mtime, nl);
-        doc.files(); // validate the file list up front, so a bad document is refused before any plan uses it
-        return doc;
+        return new MetadataDoc(file, kind, json, mtime, nl);
     }
 
-    /** Files listed by this document, per table, in document order. */
-    public Map<TableKey, List<ParquetFileEntry>> files() {
+    /** Files listed by a document, per table, in document order; a bad list is refused naming the file. */
+    private static Map<TableKey, List<ParquetFileEntry>> parseFiles(Path file, DocKind kind, ObjectNode json) {
         Map<TableKey, List<ParquetFileEntry>> out = new LinkedHashMap<>();
         String where = file.toString();
         if (kind == DocKind.SNAPSHOT || kind == DocKind.CHECKPOINT) {
@@ -58,7 +62,8 @@ public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mti
             }
             out.put(key, list);
         }
-        return out;
+        out.replaceAll((k, v) -> List.copyOf(v));
+        return java.util.Collections.unmodifiableMap(out);
     }
 
     public List<ParquetFileEntry> allFiles() {
@@ -132,9 +137,9 @@ public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mti
                 files.addAll(sorted);
             }
         }
-        MetadataDoc edited = new MetadataDoc(file, kind, copy, mtime, trailingNewline);
-        edited.recomputeTotals();
-        return edited;
+        Map<TableKey, List<ParquetFileEntry>> files = parseFiles(file, kind, copy);
+        recomputeTotals(copy, kind, files);
+        return new MetadataDoc(file, kind, copy, mtime, trailingNewline, files);
     }
 
     private static void editDatabases(ArrayNode dbs, Set<Long> remove, Map<TableKey, List<ParquetFileEntry>> add) {
@@ -205,8 +210,8 @@ public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mti
      * Totals are sums over the listed files (§2.3); an empty snapshot or checkpoint keeps the server's defaults
      * (i64::MAX / i64::MIN), an empty table index has {@code IndexMetadata::empty()} = {0, 0, i64::MAX, 0}.
      */
-    private void recomputeTotals() {
-        Collection<ParquetFileEntry> all = allFiles();
+    private static void recomputeTotals(ObjectNode json, DocKind kind, Map<TableKey, List<ParquetFileEntry>> files) {
+        Collection<ParquetFileEntry> all = files.values().stream().flatMap(List::stream).toList();
         long size = 0;
         long rows = 0;
         long min = Long.MAX_VALUE;
@@ -220,13 +225,13 @@ public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mti
         if (all.isEmpty() && (kind == DocKind.TABLE_INDEX || kind == DocKind.TABLE_SNAPSHOT)) {
             max = 0;
         }
-        putIfPresent("parquet_size_bytes", size);
-        putIfPresent("row_count", rows);
-        putIfPresent("min_time", min);
-        putIfPresent("max_time", max);
+        putIfPresent(json, "parquet_size_bytes", size);
+        putIfPresent(json, "row_count", rows);
+        putIfPresent(json, "min_time", min);
+        putIfPresent(json, "max_time", max);
     }
 
-    private void putIfPresent(String field, long value) {
+    private static void putIfPresent(ObjectNode json, String field, long value) {
         if (json.has(field)) {
             json.put(field, value); // replaces in place: the field keeps its position
         }
