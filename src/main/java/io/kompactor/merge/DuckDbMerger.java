@@ -83,11 +83,11 @@ public final class DuckDbMerger implements AutoCloseable {
             int k = TimeRanges.sliceCount(plan.inputBytes(), plan.targetFileBytes());
             List<TimeRanges.Slice> slices = TimeRanges.slices(min, max, k);
             MergeSql sql = new MergeSql(layout, overlaps);
-            Map<Long, Expected> expected = expected(c, sql, inputs, min, slices.get(0));
+            Map<Long, SliceSummary> summaries = summaries(c, sql, inputs, min, slices.get(0));
             String stem = "merge-" + UUID.randomUUID();
             for (int i = 0; i < slices.size(); i++) {
-                Expected want = expected.get((long) i);
-                if (want == null || want.rows() == 0) {
+                SliceSummary summary = summaries.get((long) i);
+                if (summary == null) {
                     continue; // Core never persists 0-row files, and neither do we
                 }
                 String name = stem + "-" + outputs.size() + ".parquet";
@@ -95,9 +95,9 @@ public final class DuckDbMerger implements AutoCloseable {
                 Path done = settings.tmpDir().resolve(name);
                 written.add(tmp);
                 written.add(done);
-                copy(c, sql, slices.get(i), want, layout, inputs, tmp);
-                verify(c, plan, inputs, layout, sql, tmp, want);
-                outputs.add(finish(plan, tmp, done, want));
+                long rows = copy(c, sql, slices.get(i), summary, layout, inputs, tmp);
+                verify(c, plan, inputs, sql, layout, tmp, rows, summary);
+                outputs.add(finish(plan, tmp, done, rows, summary));
             }
             if (outputs.isEmpty()) {
                 throw new MergeException(plan.label() + ": inputs " + inputs + " hold no rows");
@@ -155,39 +155,45 @@ public final class DuckDbMerger implements AutoCloseable {
         return ranges;
     }
 
-    /** What a slice's output must hold, computed from the inputs independently of the merge statement. */
-    private record Expected(long passThroughRows, long overlapKeys, long minTime, long maxTime) {
-        long rows() {
-            return passThroughRows + overlapKeys;
-        }
+    /** What the inputs hold in one slice: rows outside overlaps, rows inside them, min/max time in ns. */
+    private record SliceSummary(long passThroughRows, long overlapRows, long minTime, long maxTime) {
     }
 
-    /** Expected output per slice index; slices are {@code first}'s width wide, starting at {@code min}. */
-    private static Map<Long, Expected> expected(Connection c, MergeSql sql, List<Path> inputs, long min,
-                                                TimeRanges.Slice first) throws SQLException {
-        Map<Long, Expected> bySlice = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.expectedPerSlice(min, first.toExclusive() - first.from()))) {
+    /** Summaries by slice index; slices are {@code first}'s width wide, starting at {@code min}. */
+    private static Map<Long, SliceSummary> summaries(Connection c, MergeSql sql, List<Path> inputs, long min,
+                                                     TimeRanges.Slice first) throws SQLException {
+        Map<Long, SliceSummary> bySlice = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql.slicesSummary(min, first.toExclusive() - first.from()))) {
             ps.setArray(1, paths(c, inputs));
-            ps.setArray(2, paths(c, inputs));
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
-                    bySlice.put(r.getLong(1), new Expected(r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)));
+                    bySlice.put(r.getLong(1), new SliceSummary(r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)));
                 }
             }
         }
         return bySlice;
     }
 
-    private static void copy(Connection c, MergeSql sql, TimeRanges.Slice slice, Expected want,
+    /**
+     * Writes one slice and returns how many rows it must hold: the pass-through rows plus the de-duplicated
+     * groups, the latter counted by the INSERT that builds them (same pass, no second aggregation).
+     */
+    private static long copy(Connection c, MergeSql sql, TimeRanges.Slice slice, SliceSummary summary,
                              OutputLayout layout, List<Path> inputs, Path tmp) throws SQLException {
         String dedupTable = null;
+        long groups = 0;
         try {
-            if (want.overlapKeys() > 0) {
+            if (summary.overlapRows() > 0) {
                 dedupTable = "kompactor_dedup_" + UUID.randomUUID().toString().replace("-", "");
                 execute(c, sql.createDedupTable(dedupTable), null);
                 execute(c, sql.insertDedup(slice, dedupTable), paths(c, inputs));
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + dedupTable);
+                     ResultSet r = ps.executeQuery()) {
+                    r.next();
+                    groups = r.getLong(1);
+                }
             }
-            boolean passThrough = want.passThroughRows() > 0;
+            boolean passThrough = summary.passThroughRows() > 0;
             execute(c, sql.copy(slice, passThrough, dedupTable, tmp.toAbsolutePath().toString(),
                     layout.arrowSchema()), passThrough ? paths(c, inputs) : null);
         } finally {
@@ -195,6 +201,7 @@ public final class DuckDbMerger implements AutoCloseable {
                 execute(c, "DROP TABLE IF EXISTS " + dedupTable, null);
             }
         }
+        return summary.passThroughRows() + groups;
     }
 
     private static void execute(Connection c, String sql, java.sql.Array inputs) throws SQLException {
@@ -222,12 +229,12 @@ public final class DuckDbMerger implements AutoCloseable {
         return null;
     }
 
-    private void verify(Connection c, CompactionPlan plan, List<Path> inputs, OutputLayout layout, MergeSql sql,
-                        Path out, Expected expected) throws SQLException {
+    private void verify(Connection c, CompactionPlan plan, List<Path> inputs, MergeSql sql, OutputLayout layout,
+                        Path out, long expectedRows, SliceSummary expected) throws SQLException {
         ParquetFacts f = inspector.inspect(c, out);
         List<String> problems = new ArrayList<>();
-        if (f.rowCount() != expected.rows()) {
-            problems.add("has " + f.rowCount() + " rows, expected " + expected.rows() + " distinct (tags, time) keys");
+        if (f.rowCount() != expectedRows) {
+            problems.add("has " + f.rowCount() + " rows, expected " + expectedRows + " distinct (tags, time) keys");
         }
         if (f.rowCount() > 0 && (f.minTime() == null || f.minTime() != expected.minTime()
                 || f.maxTime() != expected.maxTime())) {
@@ -267,14 +274,14 @@ public final class DuckDbMerger implements AutoCloseable {
     }
 
     /** fsync, then rename to the final temp name: only complete, verified files ever carry a .parquet name. */
-    private static MergedFile finish(CompactionPlan plan, Path tmp, Path done, Expected expected) {
+    private static MergedFile finish(CompactionPlan plan, Path tmp, Path done, long rows, SliceSummary expected) {
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
                 ch.force(true);
             }
             Files.move(tmp, done, StandardCopyOption.ATOMIC_MOVE);
             fsyncDirectory(done.getParent());
-            return new MergedFile(done, expected.rows(), Files.size(done), expected.minTime(), expected.maxTime());
+            return new MergedFile(done, rows, Files.size(done), expected.minTime(), expected.maxTime());
         } catch (IOException e) {
             throw new MergeException(plan.label() + ": cannot fsync/rename " + tmp + ": " + e.getMessage(), e);
         }

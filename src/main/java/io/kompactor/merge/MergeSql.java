@@ -77,24 +77,15 @@ final class MergeSql {
     }
 
     /**
-     * Per slice (index = (time - min) / width): rows outside overlaps, distinct (tags, time) keys inside them
-     * (together: the rows the output must hold) and the min/max time in ns. Computed from the inputs independently
-     * of {@link #copy}; the pass-through part reads only {@code time}. Two parameters: the input paths, twice.
+     * Per slice (index = (time - min) / width): rows outside overlaps, rows inside them, and min/max time in ns.
+     * Reads only {@code time}. One parameter: the input paths.
      */
-    String expectedPerSlice(long min, long width) {
+    String slicesSummary(long min, long width) {
         String slice = "(epoch_ns(\"time\") - " + min + "::BIGINT) // " + width + "::BIGINT";
-        String passThrough = overlaps.isEmpty() ? "count(*)" : "count(*) FILTER (WHERE NOT " + inAny(overlaps) + ")";
-        // Without overlaps the second branch is empty but still takes its parameter, keeping binding uniform.
-        String keys = overlaps.isEmpty() ? "SELECT \"time\" FROM " + INPUTS + " WHERE false"
-                : "SELECT DISTINCT " + keyColumns() + " FROM " + INPUTS + " WHERE " + inAny(overlaps);
-        // Aliases are prefixed: a bare "s" would bind to a real column of that name inside GROUP BY.
-        return "SELECT __k_slice, sum(__k_pass), sum(__k_keys), min(__k_lo), max(__k_hi) FROM ("
-                + "SELECT " + slice + " AS __k_slice, " + passThrough + " AS __k_pass, 0 AS __k_keys,"
-                + " epoch_ns(min(\"time\")) AS __k_lo, epoch_ns(max(\"time\")) AS __k_hi FROM " + INPUTS
-                + " WHERE \"time\" IS NOT NULL GROUP BY __k_slice"
-                + " UNION ALL SELECT " + slice + " AS __k_slice, 0, count(*), NULL, NULL FROM (" + keys + ")"
-                + " GROUP BY __k_slice"
-                + ") GROUP BY __k_slice ORDER BY __k_slice";
+        String inside = overlaps.isEmpty() ? "false" : inAny(overlaps);
+        return "SELECT " + slice + " AS __k_slice, count(*) FILTER (WHERE NOT " + inside + "),"
+                + " count(*) FILTER (WHERE " + inside + "), epoch_ns(min(\"time\")), epoch_ns(max(\"time\"))"
+                + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL GROUP BY __k_slice ORDER BY __k_slice";
     }
 
     /** First duplicate key of a written output, with its count, if any. One parameter: the output path. */
