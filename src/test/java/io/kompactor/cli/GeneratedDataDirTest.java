@@ -23,7 +23,7 @@ class GeneratedDataDirTest {
     Path tmp;
 
     @ParameterizedTest(name = "window {0}h")
-    @ValueSource(ints = {1, 6, 24, 48})
+    @ValueSource(ints = {1, 24, 48})
     void severalHostsAndLayoutsKeepTheirAnswers(int window) {
         Path dataDir = tmp.resolve("d");
         long start = 1_737_843_000_000_000_000L; // 2025-01-25T22:10Z: 4 h of buckets cross midnight
