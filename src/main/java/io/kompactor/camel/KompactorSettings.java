@@ -1,26 +1,22 @@
 package io.kompactor.camel;
 
+import io.kompactor.engine.Units;
+import io.kompactor.snapshot.HostLayout;
+
 import io.kompactor.commit.StateDir;
 import io.kompactor.merge.MergeSettings;
 import io.kompactor.plan.PlannerOptions;
 import org.apache.camel.spi.PropertiesComponent;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * The {@code kompactor.*} settings of the continuous mode, read from Camel's properties (application.properties,
@@ -116,17 +112,7 @@ public record KompactorSettings(Path dataDir, List<String> hosts, StateDir state
         if (!hosts.isEmpty()) {
             return hosts;
         }
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dataDir)) {
-            s.filter(p -> Files.isDirectory(p.resolve("snapshots")))
-                    .map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith("."))
-                    .sorted()
-                    .forEach(found::add);
-        } catch (IOException e) {
-            throw new UncheckedIOException(dataDir + ": cannot list: " + e.getMessage(), e);
-        }
-        return found;
+        return HostLayout.discoverHosts(dataDir);
     }
 
     /** True when snapshots of {@code host} are to be compacted. */
@@ -151,44 +137,13 @@ public record KompactorSettings(Path dataDir, List<String> hosts, StateDir state
         return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
     }
 
-    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)?");
-    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([kmgt]i?b?|b)?");
-
     /** "0", "90s", "30m", "1h", "7d" or ISO-8601 ("PT1H"); a bare number is seconds. */
     public static Duration duration(String s) {
-        String t = s.trim().toLowerCase(Locale.ROOT);
-        if (t.startsWith("p")) {
-            return Duration.parse(t.toUpperCase(Locale.ROOT));
-        }
-        Matcher m = DURATION.matcher(t);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a duration: '" + s + "' (examples: 0, 90s, 30m, 1h, 7d)");
-        }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2) == null ? "s" : m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            default -> Duration.ofDays(n);
-        };
+        return Units.duration(s);
     }
 
     /** "1048576", "512MiB", "1GiB". */
     public static long bytes(String s) {
-        Matcher m = SIZE.matcher(s.trim().toLowerCase(Locale.ROOT));
-        if (!m.matches()) {
-            throw new IllegalArgumentException("not a size: '" + s + "' (examples: 1048576, 512MiB, 1GiB)");
-        }
-        double n = Double.parseDouble(m.group(1));
-        String u = m.group(2) == null ? "b" : m.group(2);
-        long mult = switch (u.charAt(0)) {
-            case 'k' -> 1L << 10;
-            case 'm' -> 1L << 20;
-            case 'g' -> 1L << 30;
-            case 't' -> 1L << 40;
-            default -> 1;
-        };
-        return (long) (n * mult);
+        return Units.bytes(s);
     }
 }

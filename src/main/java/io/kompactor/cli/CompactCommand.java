@@ -1,5 +1,6 @@
 package io.kompactor.cli;
 
+import io.kompactor.engine.Units;
 import io.kompactor.commit.CommitHook;
 import io.kompactor.commit.CommitStep;
 import io.kompactor.commit.Committer;
@@ -17,7 +18,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,15 +1,13 @@
 package io.kompactor.cli;
 
 import io.kompactor.commit.StateDir;
+import io.kompactor.snapshot.HostLayout;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /** The data dir, its hosts and the state dir: shared by every command that works on a data dir. */
 public final class DataDirOptions {
@@ -49,15 +47,11 @@ public final class DataDirOptions {
             }
             return List.copyOf(hosts);
         }
-        List<String> found = new ArrayList<>();
-        try (Stream<Path> s = Files.list(d)) {
-            s.filter(p -> Files.isDirectory(p.resolve("snapshots")))
-                    .map(p -> p.getFileName().toString())
-                    .filter(n -> !n.startsWith("."))
-                    .sorted()
-                    .forEach(found::add);
-        } catch (IOException e) {
-            throw new UsageException(d + ": cannot list: " + e.getMessage());
+        List<String> found;
+        try {
+            found = HostLayout.discoverHosts(d);
+        } catch (java.io.UncheckedIOException e) {
+            throw new UsageException(e.getMessage());
         }
         if (found.isEmpty()) {
             throw new UsageException(d + ": no node dir with a snapshots/ folder; is this an InfluxDB 3 data dir?");

@@ -1,5 +1,6 @@
 package io.kompactor.cli;
 
+import io.kompactor.engine.Units;
 import io.kompactor.camel.Retirement;
 import io.kompactor.commit.CommitHook;
 import io.kompactor.commit.Committer;

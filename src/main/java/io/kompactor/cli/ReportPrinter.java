@@ -1,5 +1,6 @@
 package io.kompactor.cli;
 
+import io.kompactor.engine.Units;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;

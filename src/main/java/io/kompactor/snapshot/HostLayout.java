@@ -28,6 +28,19 @@ public record HostLayout(Path dataDir, String host) {
         return nodeDir().resolve("table-index-conversion-completed");
     }
 
+    /** Every node dir of a data dir: a directory with a {@code snapshots/} folder (not our own {@code .kompactor}). */
+    public static java.util.List<String> discoverHosts(Path dataDir) {
+        try (java.util.stream.Stream<Path> s = java.nio.file.Files.list(dataDir)) {
+            return s.filter(p -> java.nio.file.Files.isDirectory(p.resolve("snapshots")))
+                    .map(p -> p.getFileName().toString())
+                    .filter(n -> !n.startsWith("."))
+                    .sorted()
+                    .toList();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(dataDir + ": cannot list: " + e.getMessage(), e);
+        }
+    }
+
     /** Object-store path (as listed in metadata) of a file under the data dir. */
     public String objectPath(Path file) {
         return dataDir.relativize(file).toString().replace(java.io.File.separatorChar, '/');

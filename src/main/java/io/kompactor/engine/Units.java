@@ -1,4 +1,4 @@
-package io.kompactor.cli;
+package io.kompactor.engine;
 
 import java.time.Duration;
 import java.util.Locale;
