@@ -7,6 +7,9 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline || true
 COPY src/ src/
+# the jar ships copies of the routes and config (used when the working dir has none)
+COPY routes/ routes/
+COPY config/ config/
 RUN mvn -B package -DskipTests
 
 # glibc runtime: DuckDB's native library needs glibc (no alpine/musl)
