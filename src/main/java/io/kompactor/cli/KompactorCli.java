@@ -11,7 +11,7 @@ import java.util.Set;
 @Command(name = "kompactor", mixinStandardHelpOptions = true, version = "kompactor 0.1.0",
         description = "Compacts the parquet files of InfluxDB 3 Core data dirs (file object store).",
         subcommands = {CompactCommand.class, VerifyCommand.class, DemoCommand.class, RollbackCommand.class,
-            RecoverCommand.class, RunCommand.class, GcCommand.class, DeadLettersCommand.class,
+            RecoverCommand.class, RunCommand.class, GcCommand.class, DeadLettersCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class})
 public final class KompactorCli implements Runnable {
 

@@ -1,0 +1,123 @@
+package io.kompactor.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/** Whole-process numbers from Linux {@code /proc/self}: peak and current RSS, CPU time; -1 where unavailable. */
+final class ProcStats {
+    private static final Path STATUS = Path.of("/proc/self/status");
+    private static final Path STAT = Path.of("/proc/self/stat");
+    private static final Path CLEAR_REFS = Path.of("/proc/self/clear_refs");
+
+    private ProcStats() {
+    }
+
+    /** VmHWM: the peak resident set size of the whole process (heap, native, DuckDB), in bytes. */
+    static long peakRssBytes() {
+        return statusKb("VmHWM") * 1024;
+    }
+
+    static long rssBytes() {
+        return statusKb("VmRSS") * 1024;
+    }
+
+    /** Resets VmHWM to the current RSS ({@code echo 5 > /proc/self/clear_refs}); false if not possible. */
+    static boolean resetPeak() {
+        try {
+            Files.writeString(CLEAR_REFS, "5");
+            return true;
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return false;
+        }
+    }
+
+    /** User plus system CPU seconds of all threads of this process. */
+    static double cpuSeconds() {
+        try {
+            String s = Files.readString(STAT);
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            // after the command: state(0) ppid ... utime is field 14 overall, i.e. index 11 here; stime index 12
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private static long statusKb(String key) {
+        try {
+            for (String line : Files.readAllLines(STATUS)) {
+                if (line.startsWith(key + ":")) {
+                    return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux
+        }
+        return -1;
+    }
+
+    static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    /** Samples the total size of a directory tree (DuckDB's spill folder) every 100 ms and keeps the maximum. */
+    static final class DirSizeSampler implements AutoCloseable {
+        private final Path dir;
+        private final AtomicLong max = new AtomicLong();
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        DirSizeSampler(Path dir) {
+            this.dir = dir;
+            this.thread = new Thread(this::loop, "bench-spill-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        private void loop() {
+            while (running) {
+                max.accumulateAndGet(size(dir), Math::max);
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        long maxBytes() {
+            return max.get();
+        }
+
+        @Override
+        public void close() {
+            running = false;
+            thread.interrupt();
+            try {
+                thread.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        static long size(Path dir) {
+            if (!Files.isDirectory(dir)) {
+                return 0;
+            }
+            try (Stream<Path> s = Files.walk(dir)) {
+                return s.mapToLong(p -> {
+                    try {
+                        return Files.isRegularFile(p) ? Files.size(p) : 0;
+                    } catch (IOException e) {
+                        return 0; // deleted while we looked
+                    }
+                }).sum();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.kompactor.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kompactor.bench.Bench;
+import io.kompactor.snapshot.Json;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Generate a Core-like data dir in a temp dir and measure, in one run: the floor (one sorted "
+                + "DuckDB COPY of all inputs, no de-duplication), Kompactor end to end (plan, merge with "
+                + "de-duplication, verification, commit), the cost of de-duplication, peak memory, and planning over "
+                + "the metadata of 100,000 files in 10,000 snapshots. Prints a table; --out writes JSON.",
+            "Each phase runs in a fresh JVM with Kompactor's default settings, so peak RSS is per phase.",
+            "Exit codes: 0 done (targets met or not), 2 usage or setup error."})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rows", paramLabel = "<n>", defaultValue = "20000000",
+            description = "Rows over all input files, before de-duplication (default: ${DEFAULT-VALUE}).")
+    long rows;
+
+    @Option(names = "--files", paramLabel = "<n>", defaultValue = "200",
+            description = "Input parquet files, a tenth of them late files (default: ${DEFAULT-VALUE}).")
+    int files;
+
+    @Option(names = "--tables", paramLabel = "<n>", defaultValue = "1",
+            description = "Tables the rows and files are spread over (default: ${DEFAULT-VALUE}).")
+    int tables;
+
+    @Option(names = "--duplicates", paramLabel = "<pct>", defaultValue = "1",
+            description = "Percent of all rows that are late upserts of an existing (tags, time) key (default: ${DEFAULT-VALUE}).")
+    double duplicates;
+
+    @Option(names = "--out", paramLabel = "<file>", description = "Write the results as JSON to this file.")
+    Path out;
+
+    @Option(names = "--work-dir", paramLabel = "<dir>",
+            description = "Where to generate the data (default: a new temp dir, deleted afterwards). Needs about 5x the input size free.")
+    Path workDir;
+
+    @Option(names = "--keep", description = "Keep the generated data and phase logs.")
+    boolean keep;
+
+    @Option(names = "--in-process", description = "Run every phase in this JVM (peak RSS reset between phases via "
+            + "/proc/self/clear_refs; memory a phase leaves behind still counts toward the next).")
+    boolean inProcess;
+
+    @Option(names = "--plan-snapshots", paramLabel = "<n>", defaultValue = "10000", hidden = true,
+            description = "Snapshots of the planning metadata (default: ${DEFAULT-VALUE}).")
+    int planSnapshots;
+
+    @Option(names = "--plan-files-per-snapshot", paramLabel = "<n>", defaultValue = "10", hidden = true,
+            description = "Files per snapshot of the planning metadata (default: ${DEFAULT-VALUE}).")
+    int planFilesPerSnapshot;
+
+    /** Runs the command on its own, before or without registration in {@link KompactorCli}. */
+    public static void main(String[] args) {
+        picocli.CommandLine cli = new picocli.CommandLine(new BenchCommand());
+        cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+            commandLine.getErr().println("error: " + (ex.getMessage() != null ? ex.getMessage() : ex.toString()));
+            return ExitCodes.USAGE;
+        });
+        System.exit(cli.execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        if (rows < 1 || files < 2 * Math.max(1, tables) || tables < 1 || rows < 100L * files) {
+            throw new UsageException("need --tables >= 1, --files >= 2 per table and --rows >= 100 per file");
+        }
+        if (duplicates < 0 || duplicates > 10) {
+            throw new UsageException("--duplicates must be between 0 and 10 (percent)");
+        }
+        if (planSnapshots < 1 || planFilesPerSnapshot < 1) {
+            throw new UsageException("--plan-snapshots and --plan-files-per-snapshot must be positive");
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        ObjectNode r = new Bench(new Bench.Options(rows, files, tables, duplicates, workDir, keep, inProcess,
+                planSnapshots, planFilesPerSnapshot), w).run();
+        if (out != null) {
+            Path p = out.toAbsolutePath();
+            if (p.getParent() != null) {
+                Files.createDirectories(p.getParent());
+            }
+            Files.write(p, Json.prettyBytes(r, true));
+            w.println("wrote " + p);
+        }
+        return ExitCodes.OK;
+    }
+}
