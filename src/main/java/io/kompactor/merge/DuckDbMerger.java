@@ -252,8 +252,9 @@ public final class DuckDbMerger implements AutoCloseable {
         if (time == null || !time.required()) {
             problems.add("time is not a REQUIRED column");
         }
-        if (problems.isEmpty()) {
-            try (PreparedStatement ps = c.prepareStatement(sql.duplicateKey())) {
+        String duplicates = sql.duplicateKey();
+        if (problems.isEmpty() && duplicates != null) {
+            try (PreparedStatement ps = c.prepareStatement(duplicates)) {
                 ps.setString(1, out.toAbsolutePath().toString());
                 try (ResultSet r = ps.executeQuery()) {
                     if (r.next()) {

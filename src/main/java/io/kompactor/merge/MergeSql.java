@@ -88,10 +88,18 @@ final class MergeSql {
                 + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL GROUP BY __k_slice ORDER BY __k_slice";
     }
 
-    /** First duplicate key of a written output, with its count, if any. One parameter: the output path. */
+    /**
+     * First duplicate key of a written output, with its count, if any; null when there is nothing to check. One
+     * parameter: the output path. Only the overlap ranges can hold a key twice: outside them each row comes from
+     * the one input that covers its time, unchanged, exactly as the server would have read it. Checking only there
+     * keeps the check as cheap as the de-duplication it verifies (row groups outside are pruned).
+     */
     String duplicateKey() {
-        return "SELECT " + keyColumns() + ", count(*) FROM read_parquet(?) GROUP BY " + keyColumns()
-                + " HAVING count(*) > 1 LIMIT 1";
+        if (overlaps.isEmpty()) {
+            return null;
+        }
+        return "SELECT " + keyColumns() + ", count(*) FROM read_parquet(?) WHERE " + inAny(overlaps)
+                + " GROUP BY " + keyColumns() + " HAVING count(*) > 1 LIMIT 1";
     }
 
     private static String within(TimeRanges.Slice slice) {

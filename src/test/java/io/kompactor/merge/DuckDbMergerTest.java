@@ -316,17 +316,23 @@ class DuckDbMergerTest {
     }
 
     @Test
-    void duplicateKeysInsideOneFileFailVerificationAndLeaveNothing() throws Exception {
-        // Core never writes this; if a file does hold duplicates, the output check must catch them.
+    void duplicateKeysInsideOneFileOutsideAnyOverlapPassThroughAsTheServerReadsThem() throws Exception {
+        // Core never writes this. The server does not de-duplicate within a file, so such rows are copied as they
+        // are (the query results stay what they were); only where inputs overlap can a merge create or remove one.
         ParquetFileEntry dup = files.write(1, CPU, KEY, List.of(
                 Arrays.asList("a", "eu", 1.0, 1L, T0), Arrays.asList("a", "eu", 2.0, 2L, T0)));
         ParquetFileEntry other = files.write(2, CPU, KEY, List.of(Arrays.asList("a", "eu", 1.0, 1L, T0 + MINUTE)));
-        MergeException ex = assertThrows(MergeException.class, () -> merger.merge(files.plan(List.of(dup, other))));
-        assertTrue(ex.getMessage().contains("failed verification"), ex.getMessage());
-        assertTrue(ex.getMessage().contains("duplicate key"), ex.getMessage());
-        try (Stream<Path> s = Files.list(tmpDir)) {
-            assertTrue(s.noneMatch(p -> p.getFileName().toString().startsWith("merge-")), "temp output deleted");
-        }
+        MergeResult r = merger.merge(files.plan(List.of(dup, other)));
+        assertEquals(3, r.outputRows());
+    }
+
+    @Test
+    void duplicateKeysInsideAnOverlapAreMergedToOneRow() throws Exception {
+        ParquetFileEntry dup = files.write(1, CPU, KEY, List.of(
+                Arrays.asList("a", "eu", 1.0, 1L, T0), Arrays.asList("a", "eu", 2.0, 2L, T0)));
+        ParquetFileEntry other = files.write(2, CPU, KEY, List.of(Arrays.asList("a", "eu", 3.0, null, T0)));
+        MergeResult r = merger.merge(files.plan(List.of(dup, other)));
+        assertEquals(1, r.outputRows());
     }
 
     @Test
