@@ -35,17 +35,16 @@ final class InputChecks {
                                     List<ParquetFileEntry> entries) {
         List<String> problems = new ArrayList<>();
         List<ParquetFacts> facts = new ArrayList<>();
-        for (ParquetFileEntry e : entries) {
-            Path file = dataDir.resolve(e.path());
-            ParquetFacts f;
-            try {
-                f = inspector.inspect(c, file);
-            } catch (MergeException ex) {
-                problems.add(ex.getMessage());
+        List<ParquetInspector.Inspection> inspections =
+                inspector.inspectAll(c, entries.stream().map(e -> dataDir.resolve(e.path())).toList());
+        for (int i = 0; i < entries.size(); i++) {
+            ParquetInspector.Inspection in = inspections.get(i);
+            if (in.problem() != null) {
+                problems.add(in.problem().getMessage());
                 continue;
             }
-            facts.add(f);
-            checkFile(c, inspector, e, f, problems);
+            facts.add(in.facts());
+            checkFile(entries.get(i), in, problems);
         }
         checkAcrossFiles(facts, problems);
         if (!problems.isEmpty()) {
@@ -55,8 +54,8 @@ final class InputChecks {
         return facts;
     }
 
-    private static void checkFile(Connection c, ParquetInspector inspector, ParquetFileEntry e, ParquetFacts f,
-                                  List<String> problems) {
+    private static void checkFile(ParquetFileEntry e, ParquetInspector.Inspection in, List<String> problems) {
+        ParquetFacts f = in.facts();
         Path file = f.file();
         if (f.sizeBytes() != e.sizeBytes()) {
             problems.add(file + ": size is " + f.sizeBytes() + " bytes but the snapshot says " + e.sizeBytes());
@@ -88,7 +87,7 @@ final class InputChecks {
         if (!hasTime) {
             problems.add(file + ": no time column");
         } else {
-            ParquetInspector.TimeColumnFacts t = inspector.timeColumn(c, file);
+            ParquetInspector.TimeColumnFacts t = in.time();
             if (t != null && t.nullCount() > 0) {
                 problems.add(file + ": column time has " + t.nullCount() + " NULL value(s)");
             }
