@@ -175,50 +175,33 @@ public final class DuckDbMerger implements AutoCloseable {
     }
 
     /**
-     * Writes one slice and returns how many rows it must hold: every input row of the slice, less the rows of
-     * duplicated keys, plus one row per duplicated key (counted when the keys are found, no second aggregation).
+     * Writes one slice and returns how many rows it must hold: the pass-through rows plus the de-duplicated
+     * groups, the latter counted by the INSERT that builds them (same pass, no second aggregation).
      */
     private static long copy(Connection c, MergeSql sql, TimeRanges.Slice slice, SliceSummary summary,
                              OutputLayout layout, List<Path> inputs, Path tmp) throws SQLException {
-        String suffix = UUID.randomUUID().toString().replace("-", "");
-        String dupKeys = null;
         String dedupTable = null;
         long groups = 0;
-        long dupRows = 0;
         try {
             if (summary.overlapRows() > 0) {
-                dupKeys = "kompactor_dupkeys_" + suffix;
-                execute(c, sql.createDupKeys(slice, dupKeys), paths(c, inputs));
-                try (PreparedStatement ps = c.prepareStatement(
-                        "SELECT count(*), coalesce(sum(__kompactor_n), 0) FROM " + dupKeys);
+                dedupTable = "kompactor_dedup_" + UUID.randomUUID().toString().replace("-", "");
+                execute(c, sql.createDedupTable(dedupTable), null);
+                execute(c, sql.insertDedup(slice, dedupTable), paths(c, inputs));
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + dedupTable);
                      ResultSet r = ps.executeQuery()) {
                     r.next();
                     groups = r.getLong(1);
-                    dupRows = r.getLong(2);
-                }
-                if (groups > 0) {
-                    dedupTable = "kompactor_dedup_" + suffix;
-                    execute(c, sql.createDedupTable(dedupTable), null);
-                    execute(c, sql.insertDedup(slice, dedupTable, dupKeys), paths(c, inputs));
                 }
             }
-            String copy = sql.copy(slice, summary.passThroughRows() > 0, summary.overlapRows() - dupRows > 0,
-                    groups > 0 ? dupKeys : null, dedupTable, tmp.toAbsolutePath().toString(), layout.arrowSchema());
-            try (PreparedStatement ps = c.prepareStatement(copy)) {
-                for (int i = 1; i <= MergeSql.copyParameters(copy); i++) {
-                    ps.setArray(i, paths(c, inputs));
-                }
-                ps.execute();
-            }
+            boolean passThrough = summary.passThroughRows() > 0;
+            execute(c, sql.copy(slice, passThrough, dedupTable, tmp.toAbsolutePath().toString(),
+                    layout.arrowSchema()), passThrough ? paths(c, inputs) : null);
         } finally {
             if (dedupTable != null) {
                 execute(c, "DROP TABLE IF EXISTS " + dedupTable, null);
             }
-            if (dupKeys != null) {
-                execute(c, "DROP TABLE IF EXISTS " + dupKeys, null);
-            }
         }
-        return summary.passThroughRows() + summary.overlapRows() - dupRows + groups;
+        return summary.passThroughRows() + groups;
     }
 
     private static void execute(Connection c, String sql, java.sql.Array inputs) throws SQLException {

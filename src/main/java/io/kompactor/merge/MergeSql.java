@@ -41,60 +41,31 @@ final class MergeSql {
     }
 
     /**
-     * The keys that really are duplicated in a slice: inside the overlaps, (tags, time) found more than once, with
-     * how many rows hold each. Only these need the costly per-field merge; every other row passes through. One
-     * parameter. Columns are renamed so the joins below need no aliases.
+     * Fills the dedup table with the slice's rows inside overlaps, grouped by (tags, time), keeping per field the
+     * value of the newest file that has one (arg_max ignores NULLs: IOx's "last non-null"). One parameter.
      */
-    String createDupKeys(TimeRanges.Slice slice, String table) {
-        List<String> keys = keyList();
-        List<String> select = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            select.add(keys.get(i) + " AS " + dupKey(i));
-        }
-        return "CREATE TEMP TABLE " + table + " AS SELECT " + String.join(", ", select) + ", count(*) AS __kompactor_n"
-                + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL AND " + within(slice) + " AND "
-                + inAny(overlapsIn(slice)) + " GROUP BY " + keyColumns() + " HAVING count(*) > 1";
-    }
-
-    /**
-     * Fills the dedup table with one row per duplicated key, keeping per field the value of the newest file that
-     * has one (arg_max ignores NULLs: IOx's "last non-null"). One parameter.
-     */
-    String insertDedup(TimeRanges.Slice slice, String table, String dupKeys) {
+    String insertDedup(TimeRanges.Slice slice, String table) {
         String dedup = layout.columns().stream().map(c -> c.type().isField()
                 ? "arg_max(" + ident(c.name()) + ", file_index)"
                 : ident(c.name())).collect(Collectors.joining(", "));
-        return "INSERT INTO " + table + " SELECT " + dedup + " FROM " + INPUTS + " SEMI JOIN " + dupKeys + " ON "
-                + joinOnKeys() + " WHERE \"time\" IS NOT NULL AND " + within(slice) + " AND "
-                + inAny(overlapsIn(slice)) + " GROUP BY " + keyColumns();
+        return "INSERT INTO " + table + " SELECT " + dedup + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL AND "
+                + within(slice) + " AND " + inAny(overlapsIn(slice)) + " GROUP BY " + keyColumns();
     }
 
     /**
-     * Writes one slice, sorted, from up to three branches: the rows outside every overlap, the rows inside overlaps
-     * whose key is not duplicated (when {@code dupKeys} is not null; else all of them, in the first branch), and the
-     * dedup table's rows (when {@code dedupTable} is not null). Each {@code read_parquet} branch takes the input
-     * paths as a parameter; {@link #copyParameters} says how many. Empty branches are left out: DuckDB plans an
-     * empty branch without statistics, which would make {@code time} OPTIONAL.
+     * Writes one slice, sorted: if {@code passThrough}, the rows outside every overlap straight from the inputs,
+     * plus the dedup table's rows if {@code dedupTable} is not null. Parameters: the input paths if passThrough.
+     * Leave out a branch that is empty: DuckDB plans an empty branch without statistics, which again makes
+     * {@code time} OPTIONAL.
      */
-    String copy(TimeRanges.Slice slice, boolean outside, boolean insideUnique, String dupKeys, String dedupTable,
-                String target, String arrowSchema) {
+    String copy(TimeRanges.Slice slice, boolean passThrough, String dedupTable, String target, String arrowSchema) {
         String cols = layout.columns().stream().map(c -> ident(c.name())).collect(Collectors.joining(", "));
-        List<TimeRanges.Range> local = overlapsIn(slice);
         List<String> branches = new ArrayList<>();
-        // IS NOT NULL lets DuckDB prove time has no NULLs, so it writes time REQUIRED like Core.
-        String base = "SELECT " + cols + " FROM " + INPUTS;
-        String where = " WHERE \"time\" IS NOT NULL AND " + within(slice);
-        if (dupKeys == null || local.isEmpty()) {
-            if (outside || insideUnique) {
-                branches.add(base + where);
-            }
-        } else {
-            if (outside) {
-                branches.add(base + where + " AND NOT " + inAny(local));
-            }
-            if (insideUnique) {
-                branches.add(base + " ANTI JOIN " + dupKeys + " ON " + joinOnKeys() + where + " AND " + inAny(local));
-            }
+        if (passThrough) {
+            List<TimeRanges.Range> local = overlapsIn(slice);
+            // IS NOT NULL lets DuckDB prove time has no NULLs, so it writes time REQUIRED like Core.
+            branches.add("SELECT " + cols + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL AND " + within(slice)
+                    + (local.isEmpty() ? "" : " AND NOT " + inAny(local)));
         }
         if (dedupTable != null) {
             branches.add("SELECT " + cols + " FROM " + dedupTable);
@@ -103,32 +74,6 @@ final class MergeSql {
                 + orderBy() + ")\nTO " + literal(target)
                 + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000, KV_METADATA {"
                 + literal("ARROW:schema") + ": " + literal(arrowSchema) + "})";
-    }
-
-    /** How many input-path parameters {@link #copy} with the same arguments takes. */
-    static int copyParameters(String sql) {
-        return sql.split("read_parquet\\(\\?", -1).length - 1;
-    }
-
-    private List<String> keyList() {
-        List<String> keys = new ArrayList<>();
-        layout.sortTags().forEach(t -> keys.add(ident(t)));
-        keys.add("\"time\"");
-        return keys;
-    }
-
-    private static String dupKey(int i) {
-        return "__kompactor_k" + i;
-    }
-
-    /** NULL tags are one series for InfluxDB, so they must match each other here too. */
-    private String joinOnKeys() {
-        List<String> keys = keyList();
-        List<String> on = new ArrayList<>();
-        for (int i = 0; i < keys.size(); i++) {
-            on.add(keys.get(i) + " IS NOT DISTINCT FROM " + dupKey(i));
-        }
-        return String.join(" AND ", on);
     }
 
     /**
