@@ -43,7 +43,7 @@ public final class CompactCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
-    @Option(names = "--verbose", description = "Also print what was left alone and why.")
+    @Option(names = "--verbose", description = "Also list every input and output file, and what was left alone and why.")
     boolean verbose;
 
     @Option(names = "--min-files", paramLabel = "<n>", defaultValue = "2",

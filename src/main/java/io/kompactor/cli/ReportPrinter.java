@@ -51,6 +51,15 @@ final class ReportPrinter {
                     .append(" (").append(Units.seconds(o.durationNanos())).append(')');
             case FAILED -> line.append("\n      ").append(o.error());
         }
+        if (verbose) {
+            p.inputs().forEach(i -> line.append("\n      input id ").append(i.entry().id()).append(' ')
+                    .append(i.entry().path()).append(" (").append(i.entry().rowCount()).append(" rows, ")
+                    .append(Units.bytes(i.entry().sizeBytes())).append(')'));
+            if (o.commit() != null) {
+                o.commit().outputs().forEach(e -> line.append("\n      output id ").append(e.id()).append(' ')
+                        .append(e.path()));
+            }
+        }
         out.println(line);
         out.flush();
     }

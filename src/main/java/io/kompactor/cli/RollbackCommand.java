@@ -35,6 +35,10 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List transactions and their states.")
     boolean list;
 
+    @Option(names = "--and-later", description = "Also undo every later transaction first, newest first (needed when "
+            + "later ones rewrote the same snapshots, e.g. to undo a whole run).")
+    boolean andLater;
+
     @Override
     public Integer call() throws IOException {
         StateDir state = data.state();
@@ -49,6 +53,16 @@ public final class RollbackCommand implements Callable<Integer> {
         try (StateDir.Lock lock = state.lock()) {
             Committer c = new Committer(state, RetirePolicy.IMMEDIATE, CommitHook.NONE, Clock.systemUTC());
             c.recover();
+            if (andLater) {
+                java.util.List<JournalEntry> later = c.journal().list().stream()
+                        .filter(e -> e.tx().compareTo(tx) > 0 && e.state() != io.kompactor.commit.TxState.ROLLED_BACK)
+                        .sorted(java.util.Comparator.comparing(JournalEntry::tx).reversed())
+                        .toList();
+                for (JournalEntry e : later) {
+                    c.rollback(e.tx());
+                    out.println("rolled back " + e.tx());
+                }
+            }
             c.rollback(tx);
         } catch (io.kompactor.commit.CommitException | io.kompactor.snapshot.MetadataException e) {
             spec.commandLine().getErr().println("error: " + e.getMessage());

@@ -278,7 +278,7 @@ public final class Committer {
                 Path file = dataDir.resolve(d.path());
                 if (!Files.exists(file) || !sha256(Files.readAllBytes(file)).equals(d.sha256After())) {
                     throw new CommitException(tx + ": " + file + " changed after this transaction (a later compaction?);"
-                            + " roll back later transactions first");
+                            + " roll back later transactions first (rollback --and-later " + tx + ")");
                 }
                 if (!Files.exists(state.root().resolve(d.backup()))) {
                     throw new CommitException(tx + ": backup " + state.root().resolve(d.backup()) + " is gone (purged)");
