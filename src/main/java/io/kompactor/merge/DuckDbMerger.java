@@ -82,7 +82,7 @@ public final class DuckDbMerger implements AutoCloseable {
             long max = ranges.stream().mapToLong(TimeRanges.Range::to).max().orElseThrow();
             int k = TimeRanges.sliceCount(plan.inputBytes(), plan.targetFileBytes());
             List<TimeRanges.Slice> slices = TimeRanges.slices(min, max, k);
-            MergeSql sql = new MergeSql(layout, overlaps);
+            MergeSql sql = new MergeSql(layout, overlaps, biggestPerOverlap(ranges, facts, overlaps));
             Map<Long, SliceSummary> summaries = summaries(c, sql, inputs, min, slices.get(0));
             String stem = "merge-" + UUID.randomUUID();
             for (int i = 0; i < slices.size(); i++) {
@@ -174,34 +174,78 @@ public final class DuckDbMerger implements AutoCloseable {
         return bySlice;
     }
 
+    /** For each overlap, the input (by position) with the most rows among those whose range reaches into it. */
+    private static List<Integer> biggestPerOverlap(List<TimeRanges.Range> ranges, List<ParquetFacts> facts,
+                                                   List<TimeRanges.Range> overlaps) {
+        List<Integer> big = new ArrayList<>();
+        for (TimeRanges.Range o : overlaps) {
+            int best = -1;
+            for (int i = 0; i < ranges.size(); i++) {
+                if (ranges.get(i).intersects(o.from(), o.to() + 1)
+                        && (best < 0 || facts.get(i).rowCount() > facts.get(best).rowCount())) {
+                    best = i;
+                }
+            }
+            big.add(best);
+        }
+        return big;
+    }
+
     /**
-     * Writes one slice and returns how many rows it must hold: the pass-through rows plus the de-duplicated
-     * groups, the latter counted by the INSERT that builds them (same pass, no second aggregation).
+     * Writes one slice and returns how many rows it must hold. Inside overlaps, the rows of all inputs but the
+     * biggest go to a small side; the big input's rows whose key is there join them in a per-field merge (one row
+     * per key); every other row passes through. So the aggregation sees the few rows that can be duplicates, not
+     * every row of an overlapping bucket. Expected rows: all rows of the slice, less both sides, plus the groups.
      */
     private static long copy(Connection c, MergeSql sql, TimeRanges.Slice slice, SliceSummary summary,
                              OutputLayout layout, List<Path> inputs, Path tmp) throws SQLException {
+        String suffix = UUID.randomUUID().toString().replace("-", "");
+        String small = null;
+        String bigMatches = null;
         String dedupTable = null;
+        long smallRows = 0;
+        long matchedRows = 0;
         long groups = 0;
         try {
             if (summary.overlapRows() > 0) {
-                dedupTable = "kompactor_dedup_" + UUID.randomUUID().toString().replace("-", "");
-                execute(c, sql.createDedupTable(dedupTable), null);
-                execute(c, sql.insertDedup(slice, dedupTable), paths(c, inputs));
-                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + dedupTable);
-                     ResultSet r = ps.executeQuery()) {
-                    r.next();
-                    groups = r.getLong(1);
+                small = "kompactor_small_" + suffix;
+                execute(c, sql.createSmallSide(slice, small), paths(c, inputs));
+                smallRows = count(c, small);
+                if (smallRows > 0) {
+                    bigMatches = "kompactor_bigmatch_" + suffix;
+                    execute(c, sql.createBigMatches(slice, bigMatches, small), paths(c, inputs));
+                    matchedRows = count(c, bigMatches);
+                    dedupTable = "kompactor_dedup_" + suffix;
+                    execute(c, sql.createDedupTable(dedupTable), null);
+                    execute(c, sql.insertDedup(dedupTable, small, bigMatches), null);
+                    groups = count(c, dedupTable);
                 }
             }
-            boolean passThrough = summary.passThroughRows() > 0;
-            execute(c, sql.copy(slice, passThrough, dedupTable, tmp.toAbsolutePath().toString(),
-                    layout.arrowSchema()), passThrough ? paths(c, inputs) : null);
+            long bigUnique = summary.overlapRows() - smallRows - matchedRows;
+            String copy = sql.copy(slice, summary.passThroughRows() > 0, bigUnique > 0, smallRows > 0 ? small : null,
+                    dedupTable, tmp.toAbsolutePath().toString(), layout.arrowSchema());
+            try (PreparedStatement ps = c.prepareStatement(copy)) {
+                for (int i = 1; i <= MergeSql.parameters(copy); i++) {
+                    ps.setArray(i, paths(c, inputs));
+                }
+                ps.execute();
+            }
         } finally {
-            if (dedupTable != null) {
-                execute(c, "DROP TABLE IF EXISTS " + dedupTable, null);
+            for (String t : new String[]{dedupTable, bigMatches, small}) {
+                if (t != null) {
+                    execute(c, "DROP TABLE IF EXISTS " + t, null);
+                }
             }
         }
-        return summary.passThroughRows() + groups;
+        return summary.passThroughRows() + summary.overlapRows() - smallRows - matchedRows + groups;
+    }
+
+    private static long count(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + table);
+             ResultSet r = ps.executeQuery()) {
+            r.next();
+            return r.getLong(1);
+        }
     }
 
     private static void execute(Connection c, String sql, java.sql.Array inputs) throws SQLException {

@@ -18,10 +18,13 @@ final class MergeSql {
 
     private final OutputLayout layout;
     private final List<TimeRanges.Range> overlaps;
+    /** Per overlap, the position (file_index) of the input with the most rows there: the "big" side. */
+    private final List<Integer> bigInput;
 
-    MergeSql(OutputLayout layout, List<TimeRanges.Range> overlaps) {
+    MergeSql(OutputLayout layout, List<TimeRanges.Range> overlaps, List<Integer> bigInput) {
         this.layout = layout;
         this.overlaps = List.copyOf(overlaps);
+        this.bigInput = List.copyOf(bigInput);
     }
 
     /** The overlaps that fall in a slice: if none, the slice needs no de-duplication at all. */
@@ -41,39 +44,97 @@ final class MergeSql {
     }
 
     /**
-     * Fills the dedup table with the slice's rows inside overlaps, grouped by (tags, time), keeping per field the
-     * value of the newest file that has one (arg_max ignores NULLs: IOx's "last non-null"). One parameter.
+     * The overlap rows of every input but the biggest one of each overlap (typically a late file against its
+     * bucket, or late files against a compacted file), with their write order. Every key that occurs in two inputs
+     * has a row here, so only these keys need the per-field merge. One parameter.
      */
-    String insertDedup(TimeRanges.Slice slice, String table) {
-        String dedup = layout.columns().stream().map(c -> c.type().isField()
-                ? "arg_max(" + ident(c.name()) + ", file_index)"
-                : ident(c.name())).collect(Collectors.joining(", "));
-        return "INSERT INTO " + table + " SELECT " + dedup + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL AND "
-                + within(slice) + " AND " + inAny(overlapsIn(slice)) + " GROUP BY " + keyColumns();
+    String createSmallSide(TimeRanges.Slice slice, String table) {
+        return "CREATE TEMP TABLE " + table + " AS SELECT " + columns("") + ", file_index AS __kompactor_o FROM "
+                + INPUTS + " WHERE \"time\" IS NOT NULL AND " + within(slice, "") + " AND " + side(slice, false, "");
+    }
+
+    /** The big side's overlap rows whose key is on the small side too: the other half of the merge. One parameter. */
+    String createBigMatches(TimeRanges.Slice slice, String table, String small) {
+        return "CREATE TEMP TABLE " + table + " AS SELECT " + columns("i.") + ", i.file_index AS __kompactor_o FROM "
+                + INPUTS + " i SEMI JOIN " + small + " s ON " + sameKey("i.", "s.") + " WHERE i.\"time\" IS NOT NULL"
+                + " AND " + within(slice, "i.") + " AND " + side(slice, true, "i.");
     }
 
     /**
-     * Writes one slice, sorted: if {@code passThrough}, the rows outside every overlap straight from the inputs,
-     * plus the dedup table's rows if {@code dedupTable} is not null. Parameters: the input paths if passThrough.
-     * Leave out a branch that is empty: DuckDB plans an empty branch without statistics, which again makes
-     * {@code time} OPTIONAL.
+     * Fills the dedup table with one row per key of both sides, keeping per field the value of the newest input that
+     * has one (arg_max ignores NULLs: IOx's "last non-null"). No parameters.
      */
-    String copy(TimeRanges.Slice slice, boolean passThrough, String dedupTable, String target, String arrowSchema) {
-        String cols = layout.columns().stream().map(c -> ident(c.name())).collect(Collectors.joining(", "));
+    String insertDedup(String table, String small, String bigMatches) {
+        String dedup = layout.columns().stream().map(c -> c.type().isField()
+                ? "arg_max(" + ident(c.name()) + ", __kompactor_o)"
+                : ident(c.name())).collect(Collectors.joining(", "));
+        return "INSERT INTO " + table + " SELECT " + dedup + " FROM (SELECT * FROM " + small
+                + " UNION ALL SELECT * FROM " + bigMatches + ") GROUP BY " + keyColumns();
+    }
+
+    /**
+     * Writes one slice, sorted. Without a small side ({@code small} null), every row of the slice straight from the
+     * inputs. With one: the rows outside every overlap (if {@code outside}), the big side's rows whose key is not on
+     * the small side (if {@code bigUnique}), and the dedup table. Each {@code read_parquet} takes the input paths
+     * as a parameter ({@link #parameters} counts them). Empty branches are left out: DuckDB plans an empty branch
+     * without statistics, which would make {@code time} OPTIONAL.
+     */
+    String copy(TimeRanges.Slice slice, boolean outside, boolean bigUnique, String small, String dedupTable,
+                String target, String arrowSchema) {
+        String cols = columns("");
+        List<TimeRanges.Range> local = overlapsIn(slice);
         List<String> branches = new ArrayList<>();
-        if (passThrough) {
-            List<TimeRanges.Range> local = overlapsIn(slice);
-            // IS NOT NULL lets DuckDB prove time has no NULLs, so it writes time REQUIRED like Core.
-            branches.add("SELECT " + cols + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL AND " + within(slice)
-                    + (local.isEmpty() ? "" : " AND NOT " + inAny(local)));
-        }
-        if (dedupTable != null) {
-            branches.add("SELECT " + cols + " FROM " + dedupTable);
+        // IS NOT NULL lets DuckDB prove time has no NULLs, so it writes time REQUIRED like Core.
+        if (small == null || local.isEmpty()) {
+            branches.add("SELECT " + cols + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL AND " + within(slice, ""));
+        } else {
+            if (outside) {
+                branches.add("SELECT " + cols + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL AND "
+                        + within(slice, "") + " AND NOT " + inAny(local));
+            }
+            if (bigUnique) {
+                branches.add("SELECT " + columns("i.") + " FROM " + INPUTS + " i ANTI JOIN " + small + " s ON "
+                        + sameKey("i.", "s.") + " WHERE i.\"time\" IS NOT NULL AND " + within(slice, "i.") + " AND "
+                        + side(slice, true, "i."));
+            }
+            if (dedupTable != null) {
+                branches.add("SELECT " + cols + " FROM " + dedupTable);
+            }
         }
         return "COPY (SELECT " + cols + " FROM (" + String.join("\nUNION ALL ", branches) + ")\nORDER BY "
                 + orderBy() + ")\nTO " + literal(target)
                 + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000, KV_METADATA {"
                 + literal("ARROW:schema") + ": " + literal(arrowSchema) + "})";
+    }
+
+    /** How many input-path parameters a statement takes. */
+    static int parameters(String sql) {
+        return sql.split("read_parquet\\(\\?", -1).length - 1;
+    }
+
+    /** Rows of the slice's overlaps that belong to each overlap's big input ({@code big}) or to the others. */
+    private String side(TimeRanges.Slice slice, boolean big, String q) {
+        List<String> parts = new ArrayList<>();
+        for (int i = 0; i < overlaps.size(); i++) {
+            TimeRanges.Range r = overlaps.get(i);
+            if (r.intersects(slice.from(), slice.toExclusive())) {
+                parts.add("(" + q + "\"time\" BETWEEN " + ts(r.from()) + " AND " + ts(r.to()) + " AND " + q
+                        + "file_index " + (big ? "=" : "<>") + " " + bigInput.get(i) + ")");
+            }
+        }
+        return parts.stream().collect(Collectors.joining(" OR ", "(", ")"));
+    }
+
+    private String columns(String q) {
+        return layout.columns().stream().map(c -> q + ident(c.name())).collect(Collectors.joining(", "));
+    }
+
+    /** NULL tags are one series for InfluxDB, so they must match each other here too. */
+    private String sameKey(String a, String b) {
+        List<String> on = new ArrayList<>();
+        layout.sortTags().forEach(t -> on.add(a + ident(t) + " IS NOT DISTINCT FROM " + b + ident(t)));
+        on.add(a + "\"time\" = " + b + "\"time\"");
+        return String.join(" AND ", on);
     }
 
     /**
@@ -102,8 +163,8 @@ final class MergeSql {
                 + " GROUP BY " + keyColumns() + " HAVING count(*) > 1 LIMIT 1";
     }
 
-    private static String within(TimeRanges.Slice slice) {
-        return "\"time\" >= " + ts(slice.from()) + " AND \"time\" < " + ts(slice.toExclusive());
+    private static String within(TimeRanges.Slice slice, String q) {
+        return q + "\"time\" >= " + ts(slice.from()) + " AND " + q + "\"time\" < " + ts(slice.toExclusive());
     }
 
     private static String inAny(List<TimeRanges.Range> ranges) {
