@@ -95,8 +95,14 @@ public final class DuckDbMerger implements AutoCloseable {
                 Path done = settings.tmpDir().resolve(name);
                 written.add(tmp);
                 written.add(done);
-                long rows = copy(c, sql, slices.get(i), summary, layout, inputs, tmp);
-                verify(c, plan, inputs, sql, layout, tmp, rows, summary);
+                String small = "kompactor_small_" + UUID.randomUUID().toString().replace("-", "");
+                long rows;
+                try {
+                    rows = copy(c, sql, slices.get(i), summary, layout, inputs, tmp, small);
+                    verify(c, plan, inputs, sql, layout, tmp, rows, summary, exists(c, small) ? small : null);
+                } finally {
+                    execute(c, "DROP TABLE IF EXISTS " + small, null);
+                }
                 outputs.add(finish(plan, tmp, done, rows, summary));
             }
             if (outputs.isEmpty()) {
@@ -198,7 +204,7 @@ public final class DuckDbMerger implements AutoCloseable {
      * every row of an overlapping bucket. Expected rows: all rows of the slice, less both sides, plus the groups.
      */
     private static long copy(Connection c, MergeSql sql, TimeRanges.Slice slice, SliceSummary summary,
-                             OutputLayout layout, List<Path> inputs, Path tmp) throws SQLException {
+                             OutputLayout layout, List<Path> inputs, Path tmp, String smallTable) throws SQLException {
         String suffix = UUID.randomUUID().toString().replace("-", "");
         String small = null;
         String bigMatches = null;
@@ -208,7 +214,7 @@ public final class DuckDbMerger implements AutoCloseable {
         long groups = 0;
         try {
             if (summary.overlapRows() > 0) {
-                small = "kompactor_small_" + suffix;
+                small = smallTable; // kept by the caller for the verification, which checks its keys
                 execute(c, sql.createSmallSide(slice, small), paths(c, inputs));
                 smallRows = count(c, small);
                 if (smallRows > 0) {
@@ -231,13 +237,24 @@ public final class DuckDbMerger implements AutoCloseable {
                 ps.execute();
             }
         } finally {
-            for (String t : new String[]{dedupTable, bigMatches, small}) {
+            for (String t : new String[]{dedupTable, bigMatches}) {
                 if (t != null) {
                     execute(c, "DROP TABLE IF EXISTS " + t, null);
                 }
             }
         }
         return summary.passThroughRows() + summary.overlapRows() - smallRows - matchedRows + groups;
+    }
+
+    private static boolean exists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND temporary")) {
+            ps.setString(1, table);
+            try (ResultSet r = ps.executeQuery()) {
+                r.next();
+                return r.getLong(1) > 0;
+            }
+        }
     }
 
     private static long count(Connection c, String table) throws SQLException {
@@ -274,7 +291,7 @@ public final class DuckDbMerger implements AutoCloseable {
     }
 
     private void verify(Connection c, CompactionPlan plan, List<Path> inputs, MergeSql sql, OutputLayout layout,
-                        Path out, long expectedRows, SliceSummary expected) throws SQLException {
+                        Path out, long expectedRows, SliceSummary expected, String small) throws SQLException {
         ParquetFacts f = inspector.inspect(c, out);
         List<String> problems = new ArrayList<>();
         if (f.rowCount() != expectedRows) {
@@ -296,7 +313,7 @@ public final class DuckDbMerger implements AutoCloseable {
         if (time == null || !time.required()) {
             problems.add("time is not a REQUIRED column");
         }
-        String duplicates = sql.duplicateKey();
+        String duplicates = sql.duplicateKey(small);
         if (problems.isEmpty() && duplicates != null) {
             try (PreparedStatement ps = c.prepareStatement(duplicates)) {
                 ps.setString(1, out.toAbsolutePath().toString());

@@ -151,16 +151,20 @@ final class MergeSql {
 
     /**
      * First duplicate key of a written output, with its count, if any; null when there is nothing to check. One
-     * parameter: the output path. Only the overlap ranges can hold a key twice: outside them each row comes from
-     * the one input that covers its time, unchanged, exactly as the server would have read it. Checking only there
-     * keeps the check as cheap as the de-duplication it verifies (row groups outside are pruned).
+     * parameter: the output path. Only keys of the small side can have been merged: every other row was copied
+     * from the one input that holds its key, unchanged, exactly as the server would have read it. Checking only
+     * those keys keeps the check as cheap as the merge it verifies.
      */
-    String duplicateKey() {
-        if (overlaps.isEmpty()) {
+    String duplicateKey(String small) {
+        if (small == null) {
             return null;
         }
-        return "SELECT " + keyColumns() + ", count(*) FROM read_parquet(?) WHERE " + inAny(overlaps)
-                + " GROUP BY " + keyColumns() + " HAVING count(*) > 1 LIMIT 1";
+        List<String> keys = new ArrayList<>();
+        layout.sortTags().forEach(t -> keys.add("o." + ident(t)));
+        keys.add("o.\"time\"");
+        String k = String.join(", ", keys);
+        return "SELECT " + k + ", count(*) FROM read_parquet(?) o SEMI JOIN " + small + " s ON " + sameKey("o.", "s.")
+                + " GROUP BY " + k + " HAVING count(*) > 1 LIMIT 1";
     }
 
     private static String within(TimeRanges.Slice slice, String q) {
