@@ -1,5 +1,6 @@
 package io.kompactor.bench;
 
+import io.kompactor.engine.LazyMerger;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -40,7 +41,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
@@ -190,7 +190,7 @@ public final class BenchPhase {
         RunReport report;
         try (ProcStats.DirSizeSampler spill = new ProcStats.DirSizeSampler(state.tmp().resolve(DuckDb.SPILL_DIR))) {
             state.create();
-            Lazy merger = new Lazy(settings);
+            LazyMerger merger = new LazyMerger(settings);
             try (StateDir.Lock lock = state.lock(); merger) {
                 Committer committer = new Committer(state, RetirePolicy.IMMEDIATE, CommitHook.NONE, Clock.systemUTC());
                 report = new CompactionEngine(new Planner(PlannerOptions.defaults(), Clock.systemUTC()), merger,
@@ -294,30 +294,5 @@ public final class BenchPhase {
 
     static double round(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    /** Opens DuckDB on first use, like the CLI's LazyMerger. */
-    private static final class Lazy implements Supplier<DuckDbMerger>, AutoCloseable {
-        private final MergeSettings settings;
-        private DuckDbMerger merger;
-
-        Lazy(MergeSettings settings) {
-            this.settings = settings;
-        }
-
-        @Override
-        public synchronized DuckDbMerger get() {
-            if (merger == null) {
-                merger = new DuckDbMerger(settings);
-            }
-            return merger;
-        }
-
-        @Override
-        public synchronized void close() throws SQLException {
-            if (merger != null) {
-                merger.close();
-            }
-        }
     }
 }

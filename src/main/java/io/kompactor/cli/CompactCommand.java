@@ -7,8 +7,8 @@ import io.kompactor.commit.Committer;
 import io.kompactor.commit.RetirePolicy;
 import io.kompactor.commit.StateDir;
 import io.kompactor.engine.CompactionEngine;
+import io.kompactor.engine.LazyMerger;
 import io.kompactor.engine.RunReport;
-import io.kompactor.merge.DuckDbMerger;
 import io.kompactor.merge.MergeSettings;
 import io.kompactor.plan.Planner;
 import io.kompactor.plan.PlannerOptions;
@@ -115,30 +115,5 @@ public final class CompactCommand implements Callable<Integer> {
             s = s.withThreads(threads);
         }
         return s;
-    }
-
-    /** Opens DuckDB on first use only: a run with nothing to merge never starts it. */
-    static final class LazyMerger implements java.util.function.Supplier<DuckDbMerger>, AutoCloseable {
-        private final MergeSettings settings;
-        private DuckDbMerger merger;
-
-        LazyMerger(MergeSettings settings) {
-            this.settings = settings;
-        }
-
-        @Override
-        public synchronized DuckDbMerger get() {
-            if (merger == null) {
-                merger = new DuckDbMerger(settings);
-            }
-            return merger;
-        }
-
-        @Override
-        public synchronized void close() throws java.sql.SQLException {
-            if (merger != null) {
-                merger.close();
-            }
-        }
     }
 }

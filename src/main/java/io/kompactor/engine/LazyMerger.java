@@ -1,0 +1,32 @@
+package io.kompactor.engine;
+
+import io.kompactor.merge.DuckDbMerger;
+import io.kompactor.merge.MergeSettings;
+
+import java.sql.SQLException;
+import java.util.function.Supplier;
+
+/** Opens DuckDB on first use only: a run with nothing to merge never starts it (or unpacks its native library). */
+public final class LazyMerger implements Supplier<DuckDbMerger>, AutoCloseable {
+    private final MergeSettings settings;
+    private DuckDbMerger merger;
+
+    public LazyMerger(MergeSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public synchronized DuckDbMerger get() {
+        if (merger == null) {
+            merger = new DuckDbMerger(settings);
+        }
+        return merger;
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        if (merger != null) {
+            merger.close();
+        }
+    }
+}
