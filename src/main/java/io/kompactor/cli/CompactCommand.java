@@ -75,6 +75,9 @@ public final class CompactCommand implements Callable<Integer> {
     @Option(names = "--crash-at", hidden = true, description = "Test hook: stop dead after this commit step.")
     CommitStep crashAt;
 
+    @Option(names = "--halt-at", hidden = true, description = "Test hook: end the JVM (as kill -9) after this commit step.")
+    CommitStep haltAt;
+
     @Override
     public Integer call() throws Exception {
         List<String> hosts = data.hosts();
@@ -98,12 +101,19 @@ public final class CompactCommand implements Callable<Integer> {
         state.create();
         try (StateDir.Lock lock = state.lock(); LazyMerger merger = new LazyMerger(mergeSettings(state))) {
             Committer committer = new Committer(state, keepOriginals ? RetirePolicy.KEEP : RetirePolicy.IMMEDIATE,
-                    crashAt == null ? CommitHook.NONE : CommitHook.crashAt(crashAt), Clock.systemUTC());
+                    hook(), Clock.systemUTC());
             RunReport r = new CompactionEngine(planner, merger, committer)
                     .run(data.dataDir(), hosts, false, printer::progress);
             printer.report(r);
             return r.failed() ? ExitCodes.PARTIAL : ExitCodes.OK;
         }
+    }
+
+    private CommitHook hook() {
+        if (haltAt != null) {
+            return CommitHook.haltAt(haltAt);
+        }
+        return crashAt == null ? CommitHook.NONE : CommitHook.crashAt(crashAt);
     }
 
     private MergeSettings mergeSettings(StateDir state) {
