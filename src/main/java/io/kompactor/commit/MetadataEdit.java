@@ -67,16 +67,25 @@ public record MetadataEdit(Stage stage, MetadataDoc before, MetadataDoc after) {
                 edits.add(new MetadataEdit(Stage.SNAPSHOTS, s.doc(), s.doc().edit(inputIds, none)));
             }
         }
-        // A checkpoint stands in for the snapshots it covers: the outputs go where the target's inputs were.
-        boolean targetInCheckpoint = false;
+        // A checkpoint stands in for the snapshots it covers: the outputs go where the target's inputs were. When no
+        // snapshot lists any input (checkpoint-only files), they go to the newest month's checkpoints that did.
+        String month = null;
+        if (target == null) {
+            for (Checkpoint c : m.checkpoints()) {
+                if (listsAny(c.doc(), inputIds) && (month == null || c.yearMonth().compareTo(month) > 0)) {
+                    month = c.yearMonth();
+                }
+            }
+        }
+        boolean placed = target != null;
         for (Checkpoint c : m.checkpoints()) {
             if (listsAny(c.doc(), inputIds)) {
-                boolean holdsTarget = listsAny(c.doc(), targetInputs);
-                targetInCheckpoint |= holdsTarget;
+                boolean holdsTarget = target != null ? listsAny(c.doc(), targetInputs) : c.yearMonth().equals(month);
+                placed |= holdsTarget;
                 edits.add(new MetadataEdit(Stage.CHECKPOINTS, c.doc(), c.doc().edit(inputIds, holdsTarget ? add : none)));
             }
         }
-        if (target == null && !targetInCheckpoint) {
+        if (!placed) {
             throw new CommitException("no snapshot or checkpoint of " + m.host() + " lists the inputs");
         }
         long targetSeq = target == null ? -1 : target.sequence();
