@@ -1,5 +1,7 @@
 package io.kompactor.camel;
 
+import io.kompactor.snapshot.MetadataCache;
+
 import io.kompactor.commit.CommitHook;
 import io.kompactor.commit.Committer;
 import io.kompactor.commit.RetirePolicy;
@@ -35,6 +37,8 @@ public final class KompactorRuntime extends ServiceSupport {
     private final DeadLetterStore deadLetters;
     private final KompactorMetrics metrics;
     private final ConcurrentMap<String, Semaphore> hostPermits = new ConcurrentHashMap<>();
+    /** Planning re-reads every snapshot of a host on each trigger; unchanged files are parsed once. */
+    private final MetadataCache metadataCache = new MetadataCache();
     private DuckDbMerger merger;
     private StateDir.Lock lock;
     private volatile boolean recovered;
@@ -54,6 +58,10 @@ public final class KompactorRuntime extends ServiceSupport {
 
     public Clock clock() {
         return clock;
+    }
+
+    public MetadataCache metadataCache() {
+        return metadataCache;
     }
 
     public Planner planner() {

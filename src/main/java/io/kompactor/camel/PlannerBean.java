@@ -41,7 +41,7 @@ public final class PlannerBean {
                 }
             });
         }
-        HostMetadata m = HostMetadata.load(runtime.settings().dataDir(), trigger.host());
+        HostMetadata m = HostMetadata.load(runtime.settings().dataDir(), trigger.host(), runtime.metadataCache());
         m.badSnapshots().forEach(b -> LOG.warn("{}: unreadable snapshot {}: {}", trigger.host(), b.file(), b.problem()));
         HostPlan hp = runtime.planner().plan(m);
         hp.notes().forEach(n -> LOG.debug("{}: {}", trigger.host(), n));

@@ -34,10 +34,6 @@ public record StateDir(Path root) {
         return root.resolve("retired");
     }
 
-    public Path backupRoot() {
-        return root.resolve("backup");
-    }
-
     public Path deadLetters() {
         return root.resolve("dead-letter");
     }

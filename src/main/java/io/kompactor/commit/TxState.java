@@ -12,8 +12,4 @@ public enum TxState {
     KEPT,
     /** Undone: metadata restored from backups, compacted outputs removed. */
     ROLLED_BACK;
-
-    public boolean open() {
-        return this == PREPARED || this == COMMITTED;
-    }
 }

@@ -36,12 +36,4 @@ public record PlannerOptions(int windowHours, int minInputs, Duration settle, lo
     public long windowNanos() {
         return windowHours * 3_600_000_000_000L;
     }
-
-    public PlannerOptions withWindowHours(int h) {
-        return new PlannerOptions(h, minInputs, settle, targetFileBytes, loadedSnapshots);
-    }
-
-    public PlannerOptions withSettle(Duration s) {
-        return new PlannerOptions(windowHours, minInputs, s, targetFileBytes, loadedSnapshots);
-    }
 }

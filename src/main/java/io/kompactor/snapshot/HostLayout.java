@@ -40,9 +40,4 @@ public record HostLayout(Path dataDir, String host) {
             throw new java.io.UncheckedIOException(dataDir + ": cannot list: " + e.getMessage(), e);
         }
     }
-
-    /** Object-store path (as listed in metadata) of a file under the data dir. */
-    public String objectPath(Path file) {
-        return dataDir.relativize(file).toString().replace(java.io.File.separatorChar, '/');
-    }
 }
