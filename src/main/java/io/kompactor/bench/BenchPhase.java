@@ -4,8 +4,10 @@ import io.kompactor.engine.LazyMerger;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kompactor.commit.CommitHook;
-import io.kompactor.commit.Committer;
+import io.kompactor.commit.ServerProbe;
+import io.kompactor.commit.Transactions;
+import io.kompactor.commit.Workspace;
+import io.kompactor.engine.ProgressListener;
 import io.kompactor.commit.RetirePolicy;
 import io.kompactor.commit.StateDir;
 import io.kompactor.engine.CompactionEngine;
@@ -185,16 +187,14 @@ public final class BenchPhase {
     static ObjectNode endToEnd(Path dataDir) throws Exception {
         ObjectNode r = obj();
         StateDir state = StateDir.defaultFor(dataDir);
-        MergeSettings settings = MergeSettings.defaults(state.tmp());
         long t0 = System.nanoTime();
         RunReport report;
-        try (ProcStats.DirSizeSampler spill = new ProcStats.DirSizeSampler(state.tmp().resolve(DuckDb.SPILL_DIR))) {
-            state.create();
-            LazyMerger merger = new LazyMerger(settings);
-            try (StateDir.Lock lock = state.lock(); merger) {
-                Committer committer = new Committer(state, RetirePolicy.IMMEDIATE, CommitHook.NONE, Clock.systemUTC());
+        try (ProcStats.DirSizeSampler spill = new ProcStats.DirSizeSampler(state.tmp())) {
+            try (Workspace ws = Workspace.forWriting(Workspace.Options.of(dataDir, null, "bench"));
+                 LazyMerger merger = new LazyMerger(MergeSettings.defaults(ws.scratch()))) {
+                Transactions tx = new Transactions(ws, ServerProbe.NONE);
                 report = new CompactionEngine(new Planner(PlannerOptions.defaults(), Clock.systemUTC()), merger,
-                        committer).run(dataDir, List.of(BenchData.HOST), false, (i, n, o) -> { });
+                        tx, RetirePolicy.IMMEDIATE).run(dataDir, List.of(BenchData.HOST), false, ProgressListener.NONE);
             }
             r.put("seconds", round((System.nanoTime() - t0) / 1e9));
             r.put("peak_spill_bytes", spill.maxBytes());
@@ -205,18 +205,18 @@ public final class BenchPhase {
         List<String> errors = new ArrayList<>();
         for (PlanOutcome o : report.outcomes()) {
             inRows += o.plan().inputRows();
-            long out = o.commit() == null ? 0 : o.commit().outputRows();
+            long out = o instanceof PlanOutcome.Committed c ? c.commit().outputRows() : 0;
             outRows += out;
             plans.add(planJson(o.plan(), o.durationNanos(), out));
-            if (o.status() != PlanOutcome.Status.COMMITTED) {
-                errors.add(o.plan().label() + ": " + o.status() + " " + o.error());
+            if (o instanceof PlanOutcome.Failed f) {
+                errors.add(o.plan().label() + ": FAILED " + f.message());
             }
         }
         errors.addAll(report.problems());
         r.put("rows", inRows);
         r.put("output_rows", outRows);
-        r.put("committed", report.count(PlanOutcome.Status.COMMITTED));
-        r.put("failed", report.count(PlanOutcome.Status.FAILED));
+        r.put("committed", report.count(PlanOutcome.Committed.class));
+        r.put("failed", report.count(PlanOutcome.Failed.class));
         ArrayNode err = r.putArray("errors");
         errors.forEach(err::add);
         // After the timing: what a restarted server would now see.
@@ -225,6 +225,7 @@ public final class BenchPhase {
         r.put("visible_rows_after", view.visible().values().stream().flatMap(List::stream)
                 .mapToLong(ParquetFileEntry::rowCount).sum());
         r.put("visible_files_after", view.visible().values().stream().mapToLong(List::size).sum());
+        MergeSettings settings = MergeSettings.defaults(state.tmp());
         r.put("memory_limit", settings.memoryLimit());
         r.put("threads", settings.threads());
         return r;

@@ -15,6 +15,6 @@ public final class CatchUp {
     @Handler
     public List<HostTrigger> triggers() {
         runtime.ensureStarted();
-        return runtime.settings().resolveHosts().stream().map(h -> new HostTrigger(h, "scan", List.of())).toList();
+        return runtime.hosts().stream().map(h -> new HostTrigger(h, "scan", List.of())).toList();
     }
 }

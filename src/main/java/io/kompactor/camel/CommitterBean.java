@@ -1,8 +1,11 @@
 package io.kompactor.camel;
 
 import io.kompactor.commit.CommitResult;
+import io.kompactor.commit.RetirePolicy;
+import io.kompactor.commit.StaleException;
 import io.kompactor.merge.MergeResult;
 import io.kompactor.merge.MergedFile;
+import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,8 +14,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 
 /**
- * Bean {@code committer}: the engine's transactional commit (journal, atomic rewrites, originals KEPT for the live
- * server). A failure leaves the data dir as it was; the merge's temp files are removed either way.
+ * Bean {@code committer}: the transactional commit of one merged plan (journal, atomic rewrites, originals KEPT for
+ * the live server). A failure leaves the data dir as it was; the merge's temp files are removed either way. A plan the
+ * metadata moved away from (the server wrote a file it touches) is not a failure: it is dropped and the host planned
+ * again, so it never reaches the dead letters.
  */
 public final class CommitterBean {
     private static final Logger LOG = LoggerFactory.getLogger(CommitterBean.class);
@@ -23,19 +28,24 @@ public final class CommitterBean {
     }
 
     @Handler
-    public CommitResult commit(MergeResult merge) {
+    public CommitResult commit(MergeResult merge, Exchange exchange) {
         try {
-            CommitResult c = runtime.committer().commit(merge);
+            CommitResult c = runtime.transactions().commit(merge, RetirePolicy.KEEP);
             runtime.metrics().committed(merge, c);
             LOG.info("{}: committed tx {}: {} file(s), {} rows -> {} file(s), {} rows", c.plan().label(), c.tx(),
                     c.plan().inputs().size(), merge.inputRows(), c.outputs().size(), c.outputRows());
             return c;
+        } catch (StaleException e) {
+            LOG.info("{}: {}; planning the host again", merge.plan().label(), e.getMessage());
+            exchange.getContext().createFluentProducerTemplate().to("seda:plan-host")
+                    .withBody(new HostTrigger(merge.plan().host(), "stale plan", java.util.List.of())).asyncSend();
+            return null;
         } finally {
             for (MergedFile f : merge.outputs()) {
                 try {
                     Files.deleteIfExists(f.tmpFile());
                 } catch (IOException e) {
-                    // moved into place when committed; a leftover in tmp/ is harmless
+                    // moved away when committed; a leftover in the scratch dir goes with the process
                 }
             }
         }

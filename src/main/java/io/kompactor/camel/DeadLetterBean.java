@@ -38,6 +38,16 @@ public final class DeadLetterBean {
         Integer redeliveries = exchange.getProperty(FailedAttemptCounter.RETRIES_PROPERTY, Integer.class);
         int attempts = 1 + (redeliveries == null ? 0 : redeliveries);
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
+        if (plan == null && host != null && error != null) {
+            // a host whose metadata cannot be read fails at every trigger: one record, its attempts counted
+            var same = runtime.deadLetters().hostRecord(host, error.getMessage());
+            if (same.isPresent()) {
+                DeadLetter d = same.get().withAttempts(same.get().attempts() + attempts);
+                runtime.deadLetters().write(d);
+                runtime.metrics().failure(host);
+                return d;
+            }
+        }
         String id = runtime.deadLetters().newId(runtime.clock().instant(), host, plan);
         DeadLetter d = DeadLetter.of(id, runtime.clock().instant(), runtime.settings().dataDir().toString(), host, plan,
                 error, attempts, routeId);

@@ -1,6 +1,6 @@
 package io.kompactor.camel;
 
-import io.kompactor.commit.CommitHook;
+import io.kompactor.fs.FaultHook;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.apache.camel.CamelConfiguration;
@@ -17,7 +17,7 @@ import java.time.Clock;
  * {@code merger}, {@code committer}, {@code deadLetters}, {@code countFailure}, {@code retirer}, plus
  * {@code kompactorRuntime} and {@code kompactorMetrics}. Behaviour lives in these beans, wiring in the YAML.
  * <p>
- * Tests (or embedders) may bind a {@link CommitHook} as {@code commitHook} and a {@link Clock} as {@code clock}
+ * Tests (or embedders) may bind a {@link FaultHook} as {@code faultHook} and a {@link Clock} as {@code clock}
  * before start.
  */
 public final class KompactorConfiguration implements CamelConfiguration {
@@ -26,7 +26,7 @@ public final class KompactorConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
         KompactorSettings settings = KompactorSettings.from(context.getPropertiesComponent());
-        CommitHook hook = registry.lookupByNameAndType("commitHook", CommitHook.class);
+        FaultHook hook = registry.lookupByNameAndType("faultHook", FaultHook.class);
         Clock clock = registry.lookupByNameAndType("clock", Clock.class);
         if (clock == null) {
             clock = Clock.systemUTC();
@@ -39,7 +39,7 @@ public final class KompactorConfiguration implements CamelConfiguration {
             registry.bind(MicrometerConstants.METRICS_REGISTRY_NAME, meters);
         }
         KompactorMetrics metrics = new KompactorMetrics(meters, clock);
-        KompactorRuntime runtime = new KompactorRuntime(settings, hook == null ? CommitHook.NONE : hook, metrics, clock);
+        KompactorRuntime runtime = new KompactorRuntime(settings, hook == null ? FaultHook.NONE : hook, metrics, clock);
         context.addService(runtime, true, true);
 
         registry.bind("kompactorRuntime", runtime);

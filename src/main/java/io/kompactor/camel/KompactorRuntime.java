@@ -1,21 +1,22 @@
 package io.kompactor.camel;
 
-import io.kompactor.snapshot.MetadataCache;
-
-import io.kompactor.commit.CommitHook;
-import io.kompactor.commit.Committer;
 import io.kompactor.commit.RetirePolicy;
-import io.kompactor.commit.StateDir;
+import io.kompactor.commit.ServerProbe;
+import io.kompactor.commit.Transactions;
+import io.kompactor.commit.Workspace;
 import io.kompactor.deadletter.DeadLetterStore;
+import io.kompactor.engine.LazyMerger;
+import io.kompactor.fs.FaultHook;
 import io.kompactor.merge.DuckDbMerger;
 import io.kompactor.plan.Planner;
+import io.kompactor.server.InfluxDbServer;
+import io.kompactor.snapshot.MetadataCache;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -23,33 +24,35 @@ import java.util.concurrent.Semaphore;
 
 /**
  * The engine objects of the continuous mode, shared by every bean: one planner, one DuckDB merger (started on first
- * use), one committer with {@link RetirePolicy#KEEP} (a live server may still read the originals) and the dead-letter
- * store. On start it takes the state dir's lock and runs {@link Committer#recover()} before anything else touches
- * the data dir; on stop (after the routes, so in-flight commits are done) it closes DuckDB and releases the lock.
+ * use), the transactions of the data dir (every commit with {@link RetirePolicy#KEEP}: a live server may still read
+ * the originals), the dead-letter store and, with {@code kompactor.influxdb.url}, the server's API. On start it opens
+ * the data dir (marker and state dir checked) and recovers interrupted transactions before anything else touches the
+ * data dir. It holds the data dir's lock only per transaction, so {@code gc}, {@code rollback} and
+ * {@code dead-letters retry} can run beside it.
  */
 public final class KompactorRuntime extends ServiceSupport {
     private static final Logger LOG = LoggerFactory.getLogger(KompactorRuntime.class);
 
     private final KompactorSettings settings;
     private final Clock clock;
+    private final FaultHook hook;
     private final Planner planner;
-    private final Committer committer;
-    private final DeadLetterStore deadLetters;
     private final KompactorMetrics metrics;
+    private final InfluxDbServer server;
     private final ConcurrentMap<String, Semaphore> hostPermits = new ConcurrentHashMap<>();
-    /** Planning re-reads every snapshot of a host on each trigger; unchanged files are parsed once. */
-    private final MetadataCache metadataCache = new MetadataCache();
-    private DuckDbMerger merger;
-    private StateDir.Lock lock;
-    private volatile boolean recovered;
+    private volatile Workspace workspace;
+    private volatile Transactions transactions;
+    private volatile DeadLetterStore deadLetters;
+    private volatile LazyMerger merger;
 
-    public KompactorRuntime(KompactorSettings settings, CommitHook hook, KompactorMetrics metrics, Clock clock) {
+    public KompactorRuntime(KompactorSettings settings, FaultHook hook, KompactorMetrics metrics, Clock clock) {
         this.settings = settings;
         this.clock = clock;
+        this.hook = hook;
         this.planner = new Planner(settings.plannerOptions(), clock);
-        this.committer = new Committer(settings.stateDir(), RetirePolicy.KEEP, hook, clock);
-        this.deadLetters = new DeadLetterStore(settings.stateDir());
         this.metrics = metrics;
+        this.server = settings.influxDbUrl() == null ? null
+                : new InfluxDbServer(settings.influxDbUrl(), settings.influxDbToken(), settings.influxDbDatabases());
     }
 
     public KompactorSettings settings() {
@@ -60,19 +63,27 @@ public final class KompactorRuntime extends ServiceSupport {
         return clock;
     }
 
+    /** Planning re-reads every snapshot of a host on each trigger; unchanged files are parsed once. */
     public MetadataCache metadataCache() {
-        return metadataCache;
+        return transactions().metadataCache();
     }
 
     public Planner planner() {
         return planner;
     }
 
-    public Committer committer() {
-        return committer;
+    public Transactions transactions() {
+        ensureStarted();
+        return transactions;
+    }
+
+    public Workspace workspace() {
+        ensureStarted();
+        return workspace;
     }
 
     public DeadLetterStore deadLetters() {
+        ensureStarted();
         return deadLetters;
     }
 
@@ -80,39 +91,43 @@ public final class KompactorRuntime extends ServiceSupport {
         return metrics;
     }
 
-    public StateDir stateDir() {
-        return settings.stateDir();
+    /** The server's API, or null without {@code kompactor.influxdb.url}. */
+    public InfluxDbServer server() {
+        return server;
     }
 
-    public synchronized DuckDbMerger merger() {
-        if (merger == null) {
-            merger = new DuckDbMerger(settings.mergeSettings());
-        }
-        return merger;
+    public DuckDbMerger merger() {
+        ensureStarted();
+        return merger.get();
     }
 
-    /** Lock, create the state dir, recover: once, before the first plan. Every bean calls this first. */
+    /** Open the data dir and recover: once, before the first plan. Every bean calls this first. */
     public synchronized void ensureStarted() {
-        if (recovered) {
+        if (transactions != null) {
             return;
         }
-        try {
-            lock = settings.stateDir().lock();
-            settings.stateDir().create();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start: " + e.getMessage(), e);
-        }
-        List<String> done = committer.recover();
-        done.forEach(line -> LOG.info("recovery: {}", line));
-        LOG.info("recovery done ({} transaction(s) acted on); data dir {}, state dir {}, hosts {}", done.size(),
-                settings.dataDir(), settings.stateDir().root(),
-                settings.hosts().isEmpty() ? "(every node dir)" : settings.hosts());
-        recovered = true;
+        Workspace ws = Workspace.forWriting(new Workspace.Options(settings.dataDir(), settings.stateDir(),
+                Duration.ofMinutes(10), hook, clock, "run"));
+        Transactions tx = new Transactions(ws, server == null ? ServerProbe.NONE : server::processId);
+        Transactions.RecoveryReport r = tx.recover();
+        r.lines().forEach(line -> LOG.info("recovery: {}", line));
+        r.cleaned().forEach(line -> LOG.info("recovery: {}", line));
+        r.blocked().forEach(line -> LOG.error("recovery: {}", line));
+        LOG.info("recovery done ({} transaction(s) acted on); data dir {}, state dir {}, hosts {}", r.lines().size(),
+                settings.dataDir(), ws.state().root(), settings.hosts().isEmpty() ? "(every node dir)" : settings.hosts());
+        this.workspace = ws;
+        this.deadLetters = new DeadLetterStore(ws.state());
+        this.merger = new LazyMerger(settings.mergeSettings().withTmpDir(ws.scratch()));
+        this.transactions = tx;
     }
 
     /** One plan-merge-commit cycle per host at a time: plans of one table never overlap. */
     public Semaphore hostPermit(String host) {
         return hostPermits.computeIfAbsent(host, h -> new Semaphore(1));
+    }
+
+    public List<String> hosts() {
+        return settings.resolveHosts();
     }
 
     @Override
@@ -126,10 +141,10 @@ public final class KompactorRuntime extends ServiceSupport {
             merger.close();
             merger = null;
         }
-        if (lock != null) {
-            lock.close();
-            lock = null;
+        if (workspace != null) {
+            workspace.close();
+            workspace = null;
         }
-        recovered = false;
+        transactions = null;
     }
 }

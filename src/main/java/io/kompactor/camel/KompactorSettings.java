@@ -3,7 +3,6 @@ package io.kompactor.camel;
 import io.kompactor.engine.Units;
 import io.kompactor.snapshot.HostLayout;
 
-import io.kompactor.commit.StateDir;
 import io.kompactor.merge.MergeSettings;
 import io.kompactor.plan.PlannerOptions;
 import org.apache.camel.spi.PropertiesComponent;
@@ -23,7 +22,7 @@ import java.util.Properties;
  * then environment variables such as {@code KOMPACTOR_DATA_DIR}, then overrides). {@link #DEFAULTS} are the values
  * used when a key is set nowhere; {@code config/application.properties} documents each of them.
  */
-public record KompactorSettings(Path dataDir, List<String> hosts, StateDir stateDir, PlannerOptions plannerOptions,
+public record KompactorSettings(Path dataDir, List<String> hosts, Path stateDir, PlannerOptions plannerOptions,
                                 MergeSettings mergeSettings, long debounceMs, int debounceMaxSnapshots, int workers,
                                 int retries, long retryDelayMs, URI influxDbUrl, String influxDbToken,
                                 List<String> influxDbDatabases, String influxDbHost, Duration retiredRetention) {
@@ -85,11 +84,13 @@ public record KompactorSettings(Path dataDir, List<String> hosts, StateDir state
             throw new IllegalArgumentException("kompactor.data-dir: " + dataDir + " is not a directory");
         }
         String state = props.apply("kompactor.state-dir").trim();
-        StateDir stateDir = state.isEmpty() ? StateDir.defaultFor(dataDir) : new StateDir(Path.of(state).toAbsolutePath().normalize());
+        // empty: the state dir that owns the data dir (its marker), else <data-dir>/.kompactor
+        Path stateDir = state.isEmpty() ? null : Path.of(state).toAbsolutePath().normalize();
         PlannerOptions planner = new PlannerOptions(intOf(props, "kompactor.window-hours"), intOf(props, "kompactor.min-files"),
                 duration(props.apply("kompactor.settle")), bytes(props.apply("kompactor.target-file-size")),
                 intOf(props, "kompactor.loaded-snapshots"));
-        MergeSettings merge = MergeSettings.defaults(stateDir.tmp());
+        // the tmp dir is the process's scratch dir, known once the state dir is opened (KompactorRuntime)
+        MergeSettings merge = MergeSettings.defaults(Path.of(""));
         String mem = props.apply("kompactor.duckdb.memory-limit").trim();
         if (!mem.isEmpty()) {
             merge = merge.withMemoryLimit(mem);

@@ -4,7 +4,7 @@ import io.kompactor.merge.MergeResult;
 import io.kompactor.plan.CompactionPlan;
 import org.apache.camel.Handler;
 
-/** Bean {@code merger}: the engine's DuckDB merge of one plan into verified temp files in the state dir. */
+/** Bean {@code merger}: the DuckDB merge of one plan into verified files in the process's scratch dir. */
 public final class MergerBean {
     private final KompactorRuntime runtime;
 

@@ -41,8 +41,10 @@ public final class PlannerBean {
                 }
             });
         }
+        // metadata the server wrote from memory after our commits first: never plan files already replaced
+        runtime.transactions().reconcile(trigger.host()).forEach(l -> LOG.info("{}: {}", trigger.host(), l));
         HostMetadata m = HostMetadata.load(runtime.settings().dataDir(), trigger.host(), runtime.metadataCache());
-        m.badSnapshots().forEach(b -> LOG.warn("{}: unreadable snapshot {}: {}", trigger.host(), b.file(), b.problem()));
+        runtime.deadLetters().clearHost(trigger.host()); // readable again: the host resumes by itself
         HostPlan hp = runtime.planner().plan(m);
         hp.notes().forEach(n -> LOG.debug("{}: {}", trigger.host(), n));
         List<CompactionPlan> plans = new ArrayList<>();

@@ -1,11 +1,10 @@
 package io.kompactor.cli;
 
 import io.kompactor.engine.Units;
-import io.kompactor.commit.CommitHook;
-import io.kompactor.commit.CommitStep;
-import io.kompactor.commit.Committer;
 import io.kompactor.commit.RetirePolicy;
-import io.kompactor.commit.StateDir;
+import io.kompactor.commit.ServerProbe;
+import io.kompactor.commit.Transactions;
+import io.kompactor.commit.Workspace;
 import io.kompactor.engine.CompactionEngine;
 import io.kompactor.engine.LazyMerger;
 import io.kompactor.engine.RunReport;
@@ -18,6 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -72,52 +72,42 @@ public final class CompactCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "<n>", description = "DuckDB threads (default: all cores).")
     Integer threads;
 
-    @Option(names = "--crash-at", hidden = true, description = "Test hook: stop dead after this commit step.")
-    CommitStep crashAt;
-
-    @Option(names = "--halt-at", hidden = true, description = "Test hook: end the JVM (as kill -9) after this commit step.")
-    CommitStep haltAt;
-
     @Override
     public Integer call() throws Exception {
         List<String> hosts = data.hosts();
         PlannerOptions options;
+        MergeSettings probe;
         try {
             options = new PlannerOptions(windowHours, minFiles, Units.duration(settle), Units.bytes(targetSize),
                     loadedSnapshots);
+            probe = mergeSettings(Path.of("."));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         Planner planner = new Planner(options, Clock.systemUTC());
         ReportPrinter printer = new ReportPrinter(spec.commandLine().getOut(), json, verbose);
         if (dryRun) {
-            RunReport r = new CompactionEngine(planner, () -> {
-                throw new IllegalStateException("dry run must not merge");
-            }, null).run(data.dataDir(), hosts, true, printer::progress);
-            printer.report(r);
-            return r.failed() ? ExitCodes.PARTIAL : ExitCodes.OK;
+            try (Workspace ws = data.forReading("compact --dry-run")) {
+                RunReport r = new CompactionEngine(planner, () -> {
+                    throw new IllegalStateException("dry run must not merge");
+                }, null, RetirePolicy.KEEP).run(ws.dataDir(), hosts, true, printer);
+                printer.report(r);
+                return r.failed() ? ExitCodes.PARTIAL : ExitCodes.OK;
+            }
         }
-        StateDir state = data.state();
-        state.create();
-        try (StateDir.Lock lock = state.lock(); LazyMerger merger = new LazyMerger(mergeSettings(state))) {
-            Committer committer = new Committer(state, keepOriginals ? RetirePolicy.KEEP : RetirePolicy.IMMEDIATE,
-                    hook(), Clock.systemUTC());
-            RunReport r = new CompactionEngine(planner, merger, committer)
-                    .run(data.dataDir(), hosts, false, printer::progress);
+        try (Workspace ws = data.forWriting("compact");
+             LazyMerger merger = new LazyMerger(mergeSettings(ws.scratch()))) {
+            Transactions tx = new Transactions(ws, ServerProbe.NONE);
+            RunReport r = new CompactionEngine(planner, merger, tx, keepOriginals ? RetirePolicy.KEEP : RetirePolicy.IMMEDIATE)
+                    .run(ws.dataDir(), hosts, false, printer);
             printer.report(r);
             return r.failed() ? ExitCodes.PARTIAL : ExitCodes.OK;
         }
     }
 
-    private CommitHook hook() {
-        if (haltAt != null) {
-            return CommitHook.haltAt(haltAt);
-        }
-        return crashAt == null ? CommitHook.NONE : CommitHook.crashAt(crashAt);
-    }
-
-    private MergeSettings mergeSettings(StateDir state) {
-        MergeSettings s = MergeSettings.defaults(state.tmp());
+    /** Checked before anything is written: a bad --memory-limit fails here, not in every plan (exit 2). */
+    private MergeSettings mergeSettings(Path scratch) {
+        MergeSettings s = MergeSettings.defaults(scratch);
         if (memoryLimit != null) {
             s = s.withMemoryLimit(memoryLimit);
         }

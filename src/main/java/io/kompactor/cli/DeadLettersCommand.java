@@ -1,13 +1,14 @@
 package io.kompactor.cli;
 
-import io.kompactor.commit.CommitHook;
-import io.kompactor.commit.Committer;
 import io.kompactor.commit.RetirePolicy;
+import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.StateDir;
+import io.kompactor.commit.Transactions;
+import io.kompactor.commit.Workspace;
+import io.kompactor.engine.LazyMerger;
 import io.kompactor.deadletter.DeadLetter;
 import io.kompactor.deadletter.DeadLetterRetrier;
 import io.kompactor.deadletter.DeadLetterStore;
-import io.kompactor.merge.DuckDbMerger;
 import io.kompactor.merge.MergeSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -37,17 +37,19 @@ public final class DeadLettersCommand implements Runnable {
         throw new picocli.CommandLine.ParameterException(spec.commandLine(), "missing subcommand: list, show, retry or discard");
     }
 
-    /** The state dir alone (no host check): the records carry their own data dir and host. */
+    /** The data dir and its state dir (no host check): the records carry their own host. */
     static final class Where {
-        @Parameters(index = "0", paramLabel = "<data-dir>", description = "InfluxDB 3 data dir")
-        java.nio.file.Path dataDir;
-
-        @Option(names = "--state-dir", paramLabel = "<dir>", description = "Default: <data-dir>/.kompactor")
-        java.nio.file.Path stateDir;
+        @Mixin
+        DataDirOptions data;
 
         StateDir state() {
-            return stateDir != null ? new StateDir(stateDir.toAbsolutePath().normalize())
-                    : StateDir.defaultFor(dataDir.toAbsolutePath().normalize());
+            try (Workspace ws = data.forReading("dead-letters")) {
+                return ws.state();
+            }
+        }
+
+        Workspace forWriting(String command) {
+            return data.forWriting(command);
         }
     }
 
@@ -94,7 +96,8 @@ public final class DeadLettersCommand implements Runnable {
 
     @Command(name = "retry", mixinStandardHelpOptions = true,
             description = "Plan the record's host/table/window again from the current metadata, merge and commit it; "
-                    + "the record is removed on success and kept (with this attempt) on failure. Needs the lock: stop `run` first.")
+                    + "the record is removed on success and kept (with this attempt) on failure. Runs beside `run`: each commit "
+                    + "takes the data dir's lock for its own duration.")
     static final class Retry implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -128,23 +131,11 @@ public final class DeadLettersCommand implements Runnable {
                 out.println("no dead letters");
                 return ExitCodes.OK;
             }
-            StateDir.Lock lock;
-            try {
-                lock = state.lock();
-            } catch (IOException e) {
-                throw new UsageException(e.getMessage() + ": stop `kompactor run` before retrying");
-            }
-            DuckDbMerger[] merger = new DuckDbMerger[1];
-            try (lock) {
-                state.create();
-                Committer committer = new Committer(state, RetirePolicy.KEEP, CommitHook.NONE, Clock.systemUTC());
-                committer.recover().forEach(l -> out.println("recovery: " + l));
-                DeadLetterRetrier retrier = new DeadLetterRetrier(store, () -> {
-                    if (merger[0] == null) {
-                        merger[0] = new DuckDbMerger(MergeSettings.defaults(state.tmp()));
-                    }
-                    return merger[0];
-                }, committer, loadedSnapshots, Clock.systemUTC());
+            try (Workspace ws = where.forWriting("dead-letters retry");
+                 LazyMerger merger = new LazyMerger(MergeSettings.defaults(ws.scratch()))) {
+                Transactions tx = new Transactions(ws, ServerProbe.NONE);
+                DeadLetterRetrier retrier = new DeadLetterRetrier(store, merger, tx, RetirePolicy.KEEP, loadedSnapshots,
+                        Clock.systemUTC());
                 int failed = 0;
                 for (String i : ids) {
                     DeadLetterRetrier.Outcome o = retrier.retry(i);
@@ -152,10 +143,6 @@ public final class DeadLettersCommand implements Runnable {
                     failed += o.ok() ? 0 : 1;
                 }
                 return failed == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
-            } finally {
-                if (merger[0] != null) {
-                    merger[0].close();
-                }
             }
         }
     }

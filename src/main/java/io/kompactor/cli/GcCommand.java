@@ -1,29 +1,34 @@
 package io.kompactor.cli;
 
+import io.kompactor.commit.Retirement;
+import io.kompactor.commit.ServerProbe;
+import io.kompactor.commit.Transactions;
+import io.kompactor.commit.Workspace;
 import io.kompactor.engine.Units;
-import io.kompactor.camel.Retirement;
-import io.kompactor.commit.CommitHook;
-import io.kompactor.commit.Committer;
-import io.kompactor.commit.RetirePolicy;
-import io.kompactor.commit.StateDir;
+import io.kompactor.server.InfluxDbServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Clock;
+import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 @Command(name = "gc", mixinStandardHelpOptions = true,
-        description = {"After restarting InfluxDB: retire the originals that `run` kept for the live server (move them "
-                + "under <state-dir>/retired/<tx>/), and purge retired originals and backups older than --retention.",
-                "Run it only once the server has restarted since the compactions (it then reads only the compacted files)."})
+        description = {"Retire files no reader can need any more (originals that `run` or --keep-originals kept, outputs "
+                + "of rolled-back compactions): each is moved under <state-dir>/retired/<tx>/ only when no metadata file "
+                + "lists it AND the server restarted since its last listing went away — told by --restarted-at, or by the "
+                + "server itself with --url (its /ping process_id, or system.parquet_files). Without either it retires "
+                + "nothing and says why. Then purge retired files and backups older than --retention.",
+            "Takes the data dir's lock like every writer; waits (--wait) while another holds it."})
 public final class GcCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -32,40 +37,62 @@ public final class GcCommand implements Callable<Integer> {
     DataDirOptions data;
 
     @Option(names = "--retention", paramLabel = "<duration>", defaultValue = "7d",
-            description = "Purge retired originals and backups of transactions finished longer ago than this (default ${DEFAULT-VALUE}; 0 purges all)")
+            description = "Purge retired files and backups of transactions finished longer ago than this (default ${DEFAULT-VALUE}; 0 purges all)")
     String retention;
 
-    @Option(names = "--no-retire", description = "Only purge; leave KEPT originals in place")
+    @Option(names = "--restarted-at", paramLabel = "<time>",
+            description = "When the server last restarted (ISO-8601, e.g. 2026-12-01T10:00:00Z): files last listed before it are retired")
+    String restartedAt;
+
+    @Option(names = "--url", paramLabel = "<url>", description = "The server's HTTP API, e.g. http://127.0.0.1:8181: ask it (/ping, system.parquet_files)")
+    URI url;
+
+    @Option(names = "--token", paramLabel = "<token>", description = "Token for --url")
+    String token;
+
+    @Option(names = "--no-retire", description = "Only purge")
     boolean noRetire;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         List<String> hosts = data.hosts();
-        Duration keep = Units.duration(retention);
-        StateDir state = data.state();
-        PrintWriter out = spec.commandLine().getOut();
-        StateDir.Lock lock = null;
+        Duration keep;
+        Instant restarted = null;
         try {
-            lock = state.lock();
-        } catch (IOException e) {
-            // a running `kompactor run` holds it; gc only touches KEPT/RETIRED transactions, which it no longer changes
-            out.println("note: " + e.getMessage() + "; going on (gc only touches finished transactions)");
+            keep = Units.duration(retention);
+            if (restartedAt != null) {
+                restarted = Instant.parse(restartedAt);
+            }
+        } catch (IllegalArgumentException | DateTimeParseException e) {
+            throw new UsageException(e instanceof DateTimeParseException
+                    ? "--restarted-at: not an ISO-8601 time: '" + restartedAt + "' (example: 2026-12-01T10:00:00Z)"
+                    : e.getMessage());
         }
-        try {
-            Committer committer = new Committer(state, RetirePolicy.KEEP, CommitHook.NONE, Clock.systemUTC());
-            Retirement r = new Retirement(committer, Clock.systemUTC());
-            List<String> lines = new ArrayList<>();
+        PrintWriter out = spec.commandLine().getOut();
+        InfluxDbServer server = url == null ? null : new InfluxDbServer(url, token, List.of());
+        try (Workspace ws = data.forWriting("gc")) {
+            Transactions tx = new Transactions(ws, server == null ? ServerProbe.NONE : server::processId);
+            Retirement r = new Retirement(tx);
+            int acted = 0;
             if (!noRetire) {
-                lines.addAll(r.retireKept(hosts, e -> true));
+                Optional<String> pid = server == null ? Optional.empty() : server.processId();
+                Set<String> listed = server == null ? null : server.listedPathsOrNull();
+                if (server != null && pid.isEmpty() && listed == null) {
+                    out.println("note: " + url + " did not answer; retiring only what --restarted-at allows");
+                }
+                Retirement.Report rep = r.retire(hosts, new Retirement.Evidence(pid, listed, restarted));
+                if (rep.nothingBecause() != null) {
+                    out.println("retired nothing: " + rep.nothingBecause());
+                }
+                rep.retired().forEach(out::println);
+                rep.kept().forEach(out::println);
+                acted += rep.retired().size();
             }
-            lines.addAll(r.purge(keep));
-            lines.forEach(out::println);
-            out.println(lines.isEmpty() ? "nothing to do" : lines.size() + " transaction(s) acted on");
-            return lines.stream().anyMatch(l -> l.contains("could not")) ? ExitCodes.PARTIAL : ExitCodes.OK;
-        } finally {
-            if (lock != null) {
-                lock.close();
-            }
+            List<String> purged = r.purge(keep);
+            purged.forEach(out::println);
+            acted += purged.size();
+            out.println(acted == 0 ? "nothing to do" : acted + " transaction(s) acted on");
+            return ExitCodes.OK;
         }
     }
 }

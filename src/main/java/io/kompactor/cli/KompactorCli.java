@@ -39,12 +39,32 @@ public final class KompactorCli implements Runnable {
         cli.setCaseInsensitiveEnumValuesAllowed(true);
         // A SimulatedCrash is an Error: picocli lets it through, as a real crash would end the process.
         cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-            commandLine.getErr().println("error: " + (ex instanceof UsageException || ex.getMessage() != null
-                    ? ex.getMessage() : ex.toString()));
+            commandLine.getErr().println("error: " + message(ex));
+            if (Boolean.getBoolean("kompactor.debug") || java.util.Arrays.asList(args).contains("--debug")) {
+                ex.printStackTrace(commandLine.getErr());
+            }
+            return ex instanceof UsageException || ex instanceof io.kompactor.commit.SetupException
+                    ? ExitCodes.USAGE : ExitCodes.PARTIAL;
+        });
+        cli.setParameterExceptionHandler((ex, a) -> {
+            CommandLine c = ex.getCommandLine();
+            c.getErr().println("error: " + ex.getMessage());
+            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for more information.");
             return ExitCodes.USAGE;
         });
         cli.setExitCodeExceptionMapper(ex -> ExitCodes.USAGE);
         return cli.execute(prototypeForm(cli, args));
+    }
+
+    /** One line: what, where and why, with the OS's reason for I/O errors. */
+    static String message(Throwable ex) {
+        if (ex instanceof java.io.IOException e) {
+            return io.kompactor.fs.FileOps.describe(e);
+        }
+        if (ex instanceof java.io.UncheckedIOException u) {
+            return (u.getMessage() != null ? u.getMessage() + ": " : "") + io.kompactor.fs.FileOps.describe(u.getCause());
+        }
+        return ex.getMessage() != null ? ex.getMessage() : ex.toString();
     }
 
     /** The prototype's form, {@code kompactor <data-dir> --hosts ...}, is {@code compact}. */

@@ -1,21 +1,20 @@
 package io.kompactor.cli;
 
-import io.kompactor.commit.CommitHook;
-import io.kompactor.commit.Committer;
-import io.kompactor.commit.RetirePolicy;
-import io.kompactor.commit.StateDir;
+import io.kompactor.commit.ServerProbe;
+import io.kompactor.commit.Transactions;
+import io.kompactor.commit.Workspace;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
-import java.time.Clock;
-import java.util.List;
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 
 @Command(name = "recover", mixinStandardHelpOptions = true,
-        description = "Finish or undo transactions interrupted by a crash (every other command does this first too).")
+        description = {"Finish or undo transactions interrupted by a crash, and remove what failed attempts left "
+                + "behind (merge scratch, staged files, unlisted backups). Every other writing command does this first too.",
+            "Exit codes: 0 done, 1 a transaction could not be finished or undone (its host stays blocked), 2 setup error."})
 public final class RecoverCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -24,14 +23,21 @@ public final class RecoverCommand implements Callable<Integer> {
     DataDirOptions data;
 
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
         data.hosts();
-        StateDir state = data.state();
-        try (StateDir.Lock lock = state.lock()) {
-            List<String> done = new Committer(state, RetirePolicy.IMMEDIATE, CommitHook.NONE, Clock.systemUTC()).recover();
-            done.forEach(spec.commandLine().getOut()::println);
-            spec.commandLine().getOut().println(done.isEmpty() ? "nothing to recover" : "recovered " + done.size() + " transaction(s)");
+        PrintWriter out = spec.commandLine().getOut();
+        try (Workspace ws = data.forWriting("recover")) {
+            Transactions.RecoveryReport r = new Transactions(ws, ServerProbe.NONE).recover();
+            r.lines().forEach(out::println);
+            r.cleaned().forEach(out::println);
+            r.blocked().forEach(b -> out.println("BLOCKED: " + b));
+            if (r.lines().isEmpty() && r.blocked().isEmpty()) {
+                out.println(r.cleaned().isEmpty() ? "nothing to recover" : "nothing to recover; leftovers removed");
+            } else {
+                out.println("recovered " + r.lines().size() + " transaction(s)"
+                        + (r.blocked().isEmpty() ? "" : ", " + r.blocked().size() + " still blocked"));
+            }
+            return r.ok() ? ExitCodes.OK : ExitCodes.PARTIAL;
         }
-        return ExitCodes.OK;
     }
 }

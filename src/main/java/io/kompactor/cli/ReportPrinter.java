@@ -1,11 +1,12 @@
 package io.kompactor.cli;
 
-import io.kompactor.engine.Units;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kompactor.engine.PlanOutcome;
+import io.kompactor.engine.ProgressListener;
 import io.kompactor.engine.RunReport;
+import io.kompactor.engine.Units;
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.snapshot.Json;
 
@@ -13,7 +14,7 @@ import java.io.PrintWriter;
 import java.time.Instant;
 
 /** Prints a run: a progress line per plan as it finishes, then problems, notes and a summary (or one JSON document). */
-final class ReportPrinter {
+final class ReportPrinter implements ProgressListener {
     private final PrintWriter out;
     private final boolean json;
     private final boolean verbose;
@@ -24,39 +25,40 @@ final class ReportPrinter {
         this.verbose = verbose;
     }
 
-    void progress(int index, int total, PlanOutcome o) {
+    @Override
+    public void planFinished(int index, int total, PlanOutcome o) {
         if (json) {
             return;
         }
         CompactionPlan p = o.plan();
         StringBuilder line = new StringBuilder();
         line.append('[').append(index).append('/').append(total).append("] ");
-        line.append(switch (o.status()) {
-            case PLANNED -> "plan      ";
-            case COMMITTED -> "compacted ";
-            case FAILED -> "FAILED    ";
-        });
+        line.append(o instanceof PlanOutcome.Planned ? "plan      "
+                : o instanceof PlanOutcome.Committed ? "compacted " : "FAILED    ");
         line.append(p.host()).append(" db ").append(p.table().dbId()).append(" table ").append(p.table().tableId());
         if (p.tableName() != null) {
             line.append(" (").append(p.tableName()).append(')');
         }
         line.append(" window ").append(Instant.ofEpochSecond(0, p.windowStart()));
-        line.append(": ").append(p.inputs().size()).append(" files, ").append(p.inputRows()).append(" rows, ")
-                .append(Units.bytes(p.inputBytes()));
-        switch (o.status()) {
-            case PLANNED -> line.append(" -> 1 file").append(p.inputBytes() > p.targetFileBytes() ? "s" : "")
-                    .append(", at most ").append(p.inputRows()).append(" rows");
-            case COMMITTED -> line.append(" -> ").append(o.commit().outputs().size()).append(" file(s), ")
-                    .append(o.commit().outputRows()).append(" rows, ").append(Units.bytes(o.commit().outputBytes()))
-                    .append(" (").append(Units.seconds(o.durationNanos())).append(')');
-            case FAILED -> line.append("\n      ").append(o.error());
+        line.append(": ").append(Units.count(p.inputs().size(), "file")).append(", ").append(Units.count(p.inputRows(), "row"))
+                .append(", ").append(Units.bytes(p.inputBytes()));
+        if (o instanceof PlanOutcome.Planned x) {
+            line.append(" -> ").append(Units.count(x.predictedOutputs(), "file"))
+                    .append(", at most ").append(Units.count(p.inputRows(), "row"));
+        } else if (o instanceof PlanOutcome.Committed c) {
+            line.append(" -> ").append(Units.count(c.commit().outputs().size(), "file"))
+                    .append(", ").append(Units.count(c.commit().outputRows(), "row")).append(", ")
+                    .append(Units.bytes(c.commit().outputBytes())).append(" (").append(Units.seconds(c.durationNanos()))
+                    .append(')');
+        } else if (o instanceof PlanOutcome.Failed f) {
+            line.append("\n      ").append(f.message());
         }
         if (verbose) {
             p.inputs().forEach(i -> line.append("\n      input id ").append(i.entry().id()).append(' ')
-                    .append(i.entry().path()).append(" (").append(i.entry().rowCount()).append(" rows, ")
+                    .append(i.entry().path()).append(" (").append(Units.count(i.entry().rowCount(), "row")).append(", ")
                     .append(Units.bytes(i.entry().sizeBytes())).append(')'));
-            if (o.commit() != null) {
-                o.commit().outputs().forEach(e -> line.append("\n      output id ").append(e.id()).append(' ')
+            if (o instanceof PlanOutcome.Committed c) {
+                c.commit().outputs().forEach(e -> line.append("\n      output id ").append(e.id()).append(' ')
                         .append(e.path()));
             }
         }
@@ -65,22 +67,9 @@ final class ReportPrinter {
     }
 
     void report(RunReport r) {
-        long filesIn = 0, filesOut = 0, bytesIn = 0, bytesOut = 0, rowsIn = 0, rowsOut = 0;
-        for (PlanOutcome o : r.outcomes()) {
-            if (o.status() == PlanOutcome.Status.FAILED) {
-                continue;
-            }
-            filesIn += o.plan().inputs().size();
-            bytesIn += o.plan().inputBytes();
-            rowsIn += o.plan().inputRows();
-            if (o.commit() != null) {
-                filesOut += o.commit().outputs().size();
-                bytesOut += o.commit().outputBytes();
-                rowsOut += o.commit().outputRows();
-            }
-        }
+        Totals t = Totals.of(r);
         if (json) {
-            out.println(Json.pretty(toJson(r, filesIn, filesOut, bytesIn, bytesOut, rowsIn, rowsOut)));
+            out.println(Json.pretty(toJson(r, t)));
             out.flush();
             return;
         }
@@ -89,23 +78,46 @@ final class ReportPrinter {
         if (verbose) {
             r.notes().forEach(s -> out.println("note: " + s));
         }
-        long failed = r.count(PlanOutcome.Status.FAILED);
+        long failed = r.count(PlanOutcome.Failed.class);
         if (r.dryRun()) {
-            out.printf("dry run: %d plan(s), %d file(s), %s, %d rows would be compacted; nothing was changed%n",
-                    r.count(PlanOutcome.Status.PLANNED), filesIn, Units.bytes(bytesIn), rowsIn);
+            out.printf("dry run: %s, %s, %s, %s would be compacted into %s; nothing was changed%n",
+                    Units.count(r.count(PlanOutcome.Planned.class), "plan"), Units.count(t.filesIn, "file"),
+                    Units.bytes(t.bytesIn), Units.count(t.rowsIn, "row"), Units.count(t.filesOut, "file"));
         } else if (r.outcomes().isEmpty()) {
             out.println("nothing to compact");
         } else {
-            out.printf("compacted %d plan(s)%s: files %d -> %d, bytes %s -> %s, rows %d -> %d, in %s%n",
-                    r.count(PlanOutcome.Status.COMMITTED), failed > 0 ? ", " + failed + " FAILED" : "",
-                    filesIn, filesOut, Units.bytes(bytesIn), Units.bytes(bytesOut), rowsIn, rowsOut,
+            out.printf("compacted %s%s: files %d -> %d, bytes %s -> %s, rows %d -> %d, in %s%n",
+                    Units.count(r.count(PlanOutcome.Committed.class), "plan"), failed > 0 ? ", " + failed + " FAILED" : "",
+                    t.filesIn, t.filesOut, Units.bytes(t.bytesIn), Units.bytes(t.bytesOut), t.rowsIn, t.rowsOut,
                     Units.seconds(r.durationNanos()));
         }
         out.flush();
     }
 
-    private static ObjectNode toJson(RunReport r, long filesIn, long filesOut, long bytesIn, long bytesOut,
-                                     long rowsIn, long rowsOut) {
+    /** What the plans that did not fail read and wrote (or, in a dry run, would). */
+    private record Totals(long filesIn, long filesOut, long bytesIn, long bytesOut, long rowsIn, long rowsOut) {
+        static Totals of(RunReport r) {
+            long filesIn = 0, filesOut = 0, bytesIn = 0, bytesOut = 0, rowsIn = 0, rowsOut = 0;
+            for (PlanOutcome o : r.outcomes()) {
+                if (o instanceof PlanOutcome.Failed) {
+                    continue;
+                }
+                filesIn += o.plan().inputs().size();
+                bytesIn += o.plan().inputBytes();
+                rowsIn += o.plan().inputRows();
+                if (o instanceof PlanOutcome.Committed c) {
+                    filesOut += c.commit().outputs().size();
+                    bytesOut += c.commit().outputBytes();
+                    rowsOut += c.commit().outputRows();
+                } else if (o instanceof PlanOutcome.Planned p) {
+                    filesOut += p.predictedOutputs();
+                }
+            }
+            return new Totals(filesIn, filesOut, bytesIn, bytesOut, rowsIn, rowsOut);
+        }
+    }
+
+    private static ObjectNode toJson(RunReport r, Totals t) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
         root.put("dry_run", r.dryRun());
@@ -113,7 +125,8 @@ final class ReportPrinter {
         for (PlanOutcome o : r.outcomes()) {
             CompactionPlan p = o.plan();
             ObjectNode n = plans.addObject();
-            n.put("status", o.status().name().toLowerCase());
+            n.put("status", o instanceof PlanOutcome.Planned ? "planned"
+                    : o instanceof PlanOutcome.Committed ? "committed" : "failed");
             n.put("host", p.host());
             n.put("db_id", p.table().dbId());
             n.put("table_id", p.table().tableId());
@@ -128,16 +141,18 @@ final class ReportPrinter {
             n.put("input_files", p.inputs().size());
             n.put("input_rows", p.inputRows());
             n.put("input_bytes", p.inputBytes());
-            if (o.commit() != null) {
-                n.put("tx", o.commit().tx());
+            if (o instanceof PlanOutcome.Planned x) {
+                n.put("predicted_outputs", x.predictedOutputs());
+            } else if (o instanceof PlanOutcome.Committed c) {
+                n.put("tx", c.commit().tx());
                 ArrayNode outs = n.putArray("outputs");
-                o.commit().outputs().forEach(e -> outs.add(e.toJson()));
-                n.put("output_rows", o.commit().outputRows());
-                n.put("output_bytes", o.commit().outputBytes());
-                n.put("seconds", o.durationNanos() / 1e9);
-            }
-            if (o.error() != null) {
-                n.put("error", o.error());
+                c.commit().outputs().forEach(e -> outs.add(e.toJson()));
+                n.put("output_rows", c.commit().outputRows());
+                n.put("output_bytes", c.commit().outputBytes());
+                n.put("seconds", c.durationNanos() / 1e9);
+            } else if (o instanceof PlanOutcome.Failed x) {
+                n.put("error", x.message());
+                n.put("error_class", x.error().getClass().getName());
             }
         }
         ArrayNode problems = root.putArray("problems");
@@ -147,15 +162,15 @@ final class ReportPrinter {
         ArrayNode rec = root.putArray("recovered");
         r.recovered().forEach(rec::add);
         ObjectNode s = root.putObject("summary");
-        s.put("plans_committed", r.count(PlanOutcome.Status.COMMITTED));
-        s.put("plans_failed", r.count(PlanOutcome.Status.FAILED));
-        s.put("plans_planned", r.count(PlanOutcome.Status.PLANNED));
-        s.put("files_before", filesIn);
-        s.put("files_after", filesOut);
-        s.put("bytes_before", bytesIn);
-        s.put("bytes_after", bytesOut);
-        s.put("rows_before", rowsIn);
-        s.put("rows_after", rowsOut);
+        s.put("plans_committed", r.count(PlanOutcome.Committed.class));
+        s.put("plans_failed", r.count(PlanOutcome.Failed.class));
+        s.put("plans_planned", r.count(PlanOutcome.Planned.class));
+        s.put("files_before", t.filesIn);
+        s.put("files_after", t.filesOut);
+        s.put("bytes_before", t.bytesIn);
+        s.put("bytes_after", t.bytesOut);
+        s.put("rows_before", t.rowsIn);
+        s.put("rows_after", t.rowsOut);
         s.put("seconds", r.durationNanos() / 1e9);
         return root;
     }

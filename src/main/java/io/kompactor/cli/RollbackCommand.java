@@ -1,10 +1,11 @@
 package io.kompactor.cli;
 
-import io.kompactor.commit.CommitHook;
-import io.kompactor.commit.Committer;
 import io.kompactor.commit.JournalEntry;
-import io.kompactor.commit.RetirePolicy;
-import io.kompactor.commit.StateDir;
+import io.kompactor.commit.Transactions;
+import io.kompactor.commit.ServerProbe;
+import io.kompactor.commit.TxKind;
+import io.kompactor.commit.Workspace;
+import io.kompactor.engine.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -12,16 +13,19 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "rollback", mixinStandardHelpOptions = true,
-        description = {"Undo a committed transaction from its backups: restore the metadata files, bring the "
-                + "originals back from retired/, remove the compacted files. The server must be stopped.",
-            "Refused when a later transaction changed the same metadata (roll that back first) or when the backups "
-                + "were purged. Without <tx>, lists the transactions."})
+        description = {"Undo a committed compaction: its inputs go back wherever its outputs are listed (snapshots, "
+                + "checkpoints, table index, also files written after it), the originals come back from retired/, the "
+                + "compacted files are moved under <state-dir>/retired/. Like compact, it assumes the server is "
+                + "stopped; beside a running server use --keep-outputs (gc retires them once the server restarted).",
+            "Refused (exit 1, nothing changed) when a later compaction merged its outputs again (--and-later undoes "
+                + "those first) or the originals were purged. Rolling back a rolled-back transaction does nothing.",
+            "Without <tx>, lists the compactions."})
 public final class RollbackCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -35,40 +39,45 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--list", description = "List transactions and their states.")
     boolean list;
 
-    @Option(names = "--and-later", description = "Also undo every later transaction first, newest first (needed when "
-            + "later ones rewrote the same snapshots, e.g. to undo a whole run).")
+    @Option(names = "--and-later", description = "Also undo every later compaction first, newest first (e.g. to undo "
+            + "a whole run).")
     boolean andLater;
 
+    @Option(names = "--keep-outputs", description = "Leave the compacted files in place until no reader needs them "
+            + "(gc retires them); for a server that may have restarted since the commit.")
+    boolean keepOutputs;
+
     @Override
-    public Integer call() throws IOException {
-        StateDir state = data.state();
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (tx == null || list) {
-            for (JournalEntry e : new io.kompactor.commit.Journal(state).list()) {
-                out.printf("%s  %-11s %s table %s, %d input(s) -> %d output(s)%n", e.tx(), e.state(), e.host(),
-                        e.table(), e.inputs().size(), e.outputs().size());
+            List<String> hosts = data.hosts == null ? List.of() : data.hosts();
+            try (Workspace ws = data.forReading("rollback --list")) {
+                List<JournalEntry> all = ws.journal().list().stream()
+                        .filter(e -> e.kind() == TxKind.COMPACT)
+                        .filter(e -> hosts.isEmpty() || hosts.contains(e.host()))
+                        .toList();
+                if (all.isEmpty()) {
+                    out.println("no compactions in " + ws.state().journal());
+                    return ExitCodes.OK;
+                }
+                out.printf("%-34s %-20s %-8s %-9s %-20s %-13s %s%n", "TX", "TIME", "HOST", "TABLE", "WINDOW", "FILES",
+                        "STATE");
+                for (JournalEntry e : all) {
+                    String window = e.groups().isEmpty() ? "-" : Instant.ofEpochSecond(0, e.groups().get(0).windowStart())
+                            .toString().replace(":00:00Z", "Z");
+                    out.printf("%-34s %-20s %-8s %-9s %-20s %-13s %s%n", e.tx(), e.created().replaceAll("\\.\\d+Z$", "Z"),
+                            e.host(), e.tables(), window + (e.groups().size() > 1 ? " +" + (e.groups().size() - 1) : ""),
+                            e.inputs().size() + " -> " + e.outputs().size(), e.state());
+                }
+                out.println(Units.count(all.size(), "compaction"));
             }
             return ExitCodes.OK;
         }
-        try (StateDir.Lock lock = state.lock()) {
-            Committer c = new Committer(state, RetirePolicy.IMMEDIATE, CommitHook.NONE, Clock.systemUTC());
-            c.recover();
-            if (andLater) {
-                java.util.List<JournalEntry> later = c.journal().list().stream()
-                        .filter(e -> e.tx().compareTo(tx) > 0 && e.state() != io.kompactor.commit.TxState.ROLLED_BACK)
-                        .sorted(java.util.Comparator.comparing(JournalEntry::tx).reversed())
-                        .toList();
-                for (JournalEntry e : later) {
-                    c.rollback(e.tx());
-                    out.println("rolled back " + e.tx());
-                }
-            }
-            c.rollback(tx);
-        } catch (io.kompactor.commit.CommitException | io.kompactor.snapshot.MetadataException e) {
-            spec.commandLine().getErr().println("error: " + e.getMessage());
-            return ExitCodes.PARTIAL;
+        try (Workspace ws = data.forWriting("rollback")) {
+            Transactions.RollbackReport r = new Transactions(ws, ServerProbe.NONE).rollback(tx, andLater, keepOutputs);
+            r.lines().forEach(out::println);
         }
-        out.println("rolled back " + tx);
         return ExitCodes.OK;
     }
 }

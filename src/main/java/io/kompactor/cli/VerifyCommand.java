@@ -1,5 +1,7 @@
 package io.kompactor.cli;
 
+import io.kompactor.commit.JournalEntry;
+import io.kompactor.commit.Workspace;
 import io.kompactor.parquet.DuckDb;
 import io.kompactor.verify.Verifier;
 import io.kompactor.verify.VerifyReport;
@@ -11,12 +13,13 @@ import picocli.CommandLine.Model.CommandSpec;
 import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {"Check what the server relies on: every listed file exists with its exact size_bytes, row_count, "
                 + "min_time and max_time; totals add up; file ids are unique; no file holds a duplicate (tags, time) key; "
-                + "checkpoints and the table index agree with the snapshots. Changes nothing.",
+                + "checkpoints and the table index agree with the snapshots; no transaction is left unfinished. Changes nothing.",
             "Exit codes: 0 nothing wrong, 1 problems found, 2 usage error."})
 public final class VerifyCommand implements Callable<Integer> {
     @Spec
@@ -28,13 +31,24 @@ public final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() throws SQLException {
         PrintWriter out = spec.commandLine().getOut();
+        List<String> hosts = data.hosts();
         int problems = 0;
+        try (Workspace ws = data.forReading("verify")) {
+            for (JournalEntry e : ws.journal().list()) {
+                if (e.state().open() && (hosts.contains(e.host()) || e.host() == null)) {
+                    out.println("PROBLEM " + (e.host() == null ? "" : e.host() + ": ") + "transaction " + e.tx() + " ("
+                            + e.kind() + ") is " + e.state() + (e.problem() == null ? "" : ": " + e.problem())
+                            + "; run `kompactor recover " + ws.dataDir() + "`");
+                    problems++;
+                }
+            }
+        }
         try (Connection c = DuckDb.openLight()) {
             Verifier v = new Verifier(c);
-            for (String host : data.hosts()) {
+            for (String host : hosts) {
                 VerifyReport r = v.verify(data.dataDir(), host);
                 r.problems().forEach(p -> out.println("PROBLEM " + r.host() + ": " + p));
-                out.printf("%s: %d file(s) checked, %s%n", r.host(), r.filesChecked(),
+                out.printf("%s: %s checked, %s%n", r.host(), io.kompactor.engine.Units.count(r.filesChecked(), "file"),
                         r.ok() ? "OK" : r.problems().size() + " problem(s)");
                 problems += r.problems().size();
             }

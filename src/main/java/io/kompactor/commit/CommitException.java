@@ -1,6 +1,9 @@
 package io.kompactor.commit;
 
-/** A commit that could not be made; the data dir was left as it was (or restored from the backups). */
+/**
+ * A transaction that could not be made and was undone: the data dir is as it was before it (its merged files may be
+ * cleaned up). Compare {@link CommitStateUnknownException}.
+ */
 public class CommitException extends RuntimeException {
     public CommitException(String message) {
         super(message);

@@ -1,78 +1,65 @@
 package io.kompactor.commit;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
- * The compactor's own directory (default {@code <data-dir>/.kompactor}, outside every node prefix): journal,
- * backups, retired originals, dead letters and tmp (merge outputs and DuckDB spill). Plain JSON and file copies.
+ * Kompactor's own directory (default {@code <data-dir>/.kompactor}, outside every node prefix): the journal, backups
+ * of every metadata file a transaction touched, merged files staged for a commit, retired originals, dead letters
+ * and per-process scratch space (merge output in progress, DuckDB spill). Plain JSON and file copies, readable with
+ * {@code cat} and {@code jq}. Layout in docs/commit-protocol.md.
  */
 public record StateDir(Path root) {
+    /** Name of the default state dir under the data dir. */
+    public static final String DEFAULT_NAME = ".kompactor";
+
+    public StateDir {
+        root = root.toAbsolutePath().normalize();
+    }
 
     public static StateDir defaultFor(Path dataDir) {
-        return new StateDir(dataDir.resolve(".kompactor"));
+        return new StateDir(dataDir.resolve(DEFAULT_NAME));
     }
 
     public Path journal() {
         return root.resolve("journal");
     }
 
-    public Path backup(String tx) {
-        return root.resolve("backup").resolve(tx);
+    public Path backupRoot() {
+        return root.resolve("backup");
     }
 
-    public Path retired(String tx) {
-        return root.resolve("retired").resolve(tx);
+    public Path backup(String tx) {
+        return backupRoot().resolve(tx);
+    }
+
+    /** Merged files of a transaction, moved here when it is prepared, so it owns them whatever happens to the merger. */
+    public Path stagedRoot() {
+        return root.resolve("staged");
+    }
+
+    public Path staged(String tx) {
+        return stagedRoot().resolve(tx);
     }
 
     public Path retiredRoot() {
         return root.resolve("retired");
     }
 
+    public Path retired(String tx) {
+        return retiredRoot().resolve(tx);
+    }
+
     public Path deadLetters() {
         return root.resolve("dead-letter");
     }
 
+    /** Scratch space: one {@code run-*} folder per process (see {@link Workspace#scratch()}). */
     public Path tmp() {
         return root.resolve("tmp");
     }
 
-    public void create() throws IOException {
-        for (Path p : new Path[]{journal(), root.resolve("backup"), retiredRoot(), deadLetters(), tmp()}) {
-            Files.createDirectories(p);
-        }
-    }
-
-    /**
-     * One compactor per data dir: an OS lock on {@code <state>/lock}, released when the process dies, so a
-     * crashed run never blocks the next one.
-     */
-    public Lock lock() throws IOException {
-        Files.createDirectories(root);
-        FileChannel ch = FileChannel.open(root.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        try {
-            FileLock lock = ch.tryLock();
-            if (lock == null) {
-                ch.close();
-                throw new IOException("another Kompactor is working on this data dir (it holds " + root.resolve("lock") + ")");
-            }
-            return new Lock(ch);
-        } catch (OverlappingFileLockException e) {
-            ch.close();
-            throw new IOException("this process already holds " + root.resolve("lock"));
-        }
-    }
-
-    /** Held for a whole run; closing the channel releases the OS lock. */
-    public record Lock(FileChannel channel) implements AutoCloseable {
-        @Override
-        public void close() throws IOException {
-            channel.close();
-        }
+    /** Which data dir this state dir belongs to (its UUID): one journal per data dir. */
+    public Path identity() {
+        return root.resolve("data-dir.json");
     }
 }

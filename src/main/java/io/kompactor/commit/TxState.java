@@ -1,15 +1,22 @@
 package io.kompactor.commit;
 
-/** A transaction's journal state. Recovery rolls PREPARED back and finishes COMMITTED. */
+/** A transaction's journal state. Recovery undoes PREPARED changes to metadata and finishes the rest. */
 public enum TxState {
-    /** Backups written; the data dir may be partly changed. */
+    /** Intent and backups written; the data dir may be partly changed. Recovery undoes it (or, for RETIRE and PURGE, finishes it). */
     PREPARED,
-    /** Every metadata file rewritten; originals not yet retired. */
+    /** Every change made and read back; follow-up work (retiring originals) not yet done. */
     COMMITTED,
-    /** Originals moved under {@code retired/<tx>/}. */
-    RETIRED,
-    /** Originals left in place until a reader no longer needs them ({@code gc}) or by {@code --keep-originals}. */
+    /** A compaction whose originals stay in place until no reader can need them (retired by the retirement rules). */
     KEPT,
-    /** Undone: metadata restored from backups, compacted outputs removed. */
-    ROLLED_BACK;
+    /** A compaction whose originals were moved under {@code retired/<tx>/}. */
+    RETIRED,
+    /** Not in effect: undone before it committed, or rolled back after (then its outputs are retired like originals). */
+    ROLLED_BACK,
+    /** A rollback, reconciliation, retirement or purge that finished. */
+    DONE;
+
+    /** True while recovery still has something to do. */
+    public boolean open() {
+        return this == PREPARED || this == COMMITTED;
+    }
 }

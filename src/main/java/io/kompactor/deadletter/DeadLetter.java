@@ -71,6 +71,11 @@ public record DeadLetter(String id, String time, String dataDir, String host, lo
                 targetFileBytes, inputs, exceptionClass, message, causes, stack, attempts, routeId, r);
     }
 
+    public DeadLetter withAttempts(int n) {
+        return new DeadLetter(id, time, dataDir, host, dbId, tableId, tableName, windowStart, windowEnd, window,
+                targetFileBytes, inputs, exceptionClass, message, causes, stack, n, routeId, retries);
+    }
+
     /** One line for logs: id, where, and what went wrong. */
     @Override
     public String toString() {

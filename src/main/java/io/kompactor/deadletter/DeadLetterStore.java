@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.kompactor.commit.StateDir;
 import io.kompactor.plan.CompactionPlan;
-import io.kompactor.snapshot.AtomicFiles;
+import io.kompactor.fs.FileOps;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +55,7 @@ public final class DeadLetterStore {
     public synchronized void write(DeadLetter d) {
         try {
             Files.createDirectories(dir);
-            AtomicFiles.write(file(d.id()), mapper.writeValueAsBytes(d), null);
+            FileOps.plain().write(file(d.id()), mapper.writeValueAsBytes(d), null);
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": cannot write dead letter " + d.id() + ": " + e.getMessage(), e);
         }
@@ -105,6 +105,21 @@ public final class DeadLetterStore {
     /** True when a record stands for this plan's (host, db, table, window): the plan is not run again by itself. */
     public boolean isDeadLettered(CompactionPlan plan) {
         return list().stream().anyMatch(d -> d.matches(plan));
+    }
+
+    /** The record of a host-level failure (unreadable metadata) of {@code host} with this message, if any. */
+    public Optional<DeadLetter> hostRecord(String host, String message) {
+        return list().stream().filter(d -> !d.hasPlan() && host.equals(d.host())
+                && java.util.Objects.equals(message, d.message())).findFirst();
+    }
+
+    /** Removes the host-level records of {@code host}: its metadata reads again, so it resumes by itself. */
+    public void clearHost(String host) {
+        for (DeadLetter d : list()) {
+            if (!d.hasPlan() && host.equals(d.host())) {
+                delete(d.id());
+            }
+        }
     }
 
     public boolean delete(String id) {

@@ -1,7 +1,9 @@
 package io.kompactor.engine;
 
 import io.kompactor.commit.CommitResult;
-import io.kompactor.commit.Committer;
+import io.kompactor.commit.CommitStateUnknownException;
+import io.kompactor.commit.RetirePolicy;
+import io.kompactor.commit.Transactions;
 import io.kompactor.merge.DuckDbMerger;
 import io.kompactor.merge.MergeResult;
 import io.kompactor.merge.MergedFile;
@@ -12,66 +14,89 @@ import io.kompactor.plan.Planner;
 import io.kompactor.snapshot.HostMetadata;
 import io.kompactor.snapshot.MetadataException;
 import io.kompactor.snapshot.ParquetFileEntry;
-import io.kompactor.snapshot.TableKey;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * The one-shot job: for each host, plan from what a restarted server would load, check each table's inputs, then
- * merge and commit plan by plan. A failure stops only its own table; everything else goes on.
+ * The one driver of plan → merge → commit (docs/architecture.md): the one-shot {@code compact}, the benchmark and
+ * {@code dead-letters retry} all run plans through {@link #execute}; the daemon's routes call the same merger and
+ * transactions step by step. For each host it first recovers and reconciles, then plans from what a restarted server
+ * would load, checks each table's inputs, and merges and commits plan by plan. A failure stops only its own table; a
+ * host whose metadata cannot be read, or whose undo failed, stops only that host.
  */
 public final class CompactionEngine {
     private final Planner planner;
     private final Supplier<DuckDbMerger> merger;
-    private final Committer committer;
+    private final Transactions transactions;
+    private final RetirePolicy policy;
 
     /**
-     * {@code merger} is asked for only when there is something to merge, so a run with nothing to do never
-     * starts DuckDB; {@code committer} may be null for a dry run, which must not touch anything.
+     * {@code merger} is asked for only when there is something to merge, so a run with nothing to do never starts
+     * DuckDB; {@code transactions} is null for a dry run, which must not touch anything.
      */
-    public CompactionEngine(Planner planner, Supplier<DuckDbMerger> merger, Committer committer) {
+    public CompactionEngine(Planner planner, Supplier<DuckDbMerger> merger, Transactions transactions,
+                            RetirePolicy policy) {
         this.planner = planner;
         this.merger = merger;
-        this.committer = committer;
+        this.transactions = transactions;
+        this.policy = policy;
     }
 
     public RunReport run(Path dataDir, List<String> hosts, boolean dryRun, ProgressListener progress) {
         long start = System.nanoTime();
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        List<String> recovered = dryRun ? List.of() : committer.recover();
+        List<String> recovered = new ArrayList<>();
+        if (!dryRun) {
+            Transactions.RecoveryReport r = transactions.recover();
+            recovered.addAll(r.lines());
+            problems.addAll(r.blocked());
+        }
         List<HostPlan> hostPlans = new ArrayList<>();
         for (String host : hosts) {
             try {
+                if (!dryRun) {
+                    recovered.addAll(transactions.reconcile(host));
+                }
                 HostMetadata m = HostMetadata.load(dataDir, host);
-                m.badSnapshots().forEach(b -> problems.add(b.problem()));
                 HostPlan hp = planner.plan(m);
                 hp.notes().forEach(n -> notes.add(host + ": " + n));
                 hostPlans.add(hp);
             } catch (MetadataException e) {
+                problems.add(host + ": left untouched: " + e.getMessage());
+            } catch (RuntimeException e) {
                 problems.add(host + ": " + e.getMessage());
             }
         }
         List<CompactionPlan> all = hostPlans.stream().flatMap(h -> h.plans().stream()).toList();
         List<PlanOutcome> outcomes = new ArrayList<>();
+        Set<String> blockedHosts = new HashSet<>();
         int index = 0;
-        for (Map.Entry<String, List<CompactionPlan>> table : byTable(all).entrySet()) {
-            String refused = dryRun ? checkExists(table.getValue()) : checkInputs(table.getValue());
-            for (CompactionPlan plan : table.getValue()) {
+        for (List<CompactionPlan> table : byTable(all).values()) {
+            RuntimeException refused = dryRun ? checkExists(table) : checkInputs(table, progress);
+            for (CompactionPlan plan : table) {
                 PlanOutcome o;
-                if (refused != null) {
-                    o = PlanOutcome.failed(plan, refused, 0);
+                if (blockedHosts.contains(plan.host())) {
+                    o = new PlanOutcome.Failed(plan, new CommitStateUnknownException(plan.host()
+                            + " is blocked by an unfinished transaction (see above); not committed", null), 0);
+                } else if (refused != null) {
+                    o = new PlanOutcome.Failed(plan, refused, 0);
                 } else if (dryRun) {
-                    o = PlanOutcome.planned(plan);
+                    o = new PlanOutcome.Planned(plan, OutputPrediction.outputs(plan));
                 } else {
-                    o = execute(plan);
+                    o = execute(plan, progress);
+                    if (o instanceof PlanOutcome.Failed f && f.error() instanceof CommitStateUnknownException) {
+                        blockedHosts.add(plan.host());
+                    }
                 }
                 outcomes.add(o);
                 progress.planFinished(++index, all.size(), o);
@@ -81,35 +106,49 @@ public final class CompactionEngine {
     }
 
     /** Merge and commit one plan; any failure is reported against the plan and leaves the data dir as it was. */
-    public PlanOutcome execute(CompactionPlan plan) {
+    public PlanOutcome execute(CompactionPlan plan, ProgressListener progress) {
         long t0 = System.nanoTime();
+        MergeResult merged = null;
         try {
-            MergeResult merged = merger.get().merge(plan);
-            try {
-                CommitResult c = committer.commit(merged);
-                return PlanOutcome.committed(plan, c, System.nanoTime() - t0);
-            } finally {
-                for (MergedFile f : merged.outputs()) {
-                    Files.deleteIfExists(f.tmpFile()); // moved into place when committed; left over otherwise
-                }
+            progress.phase(plan, ProgressListener.Phase.MERGING, "merging " + plan.inputs().size() + " files, "
+                    + String.format("%,d", plan.inputRows()) + " rows");
+            merged = merger.get().merge(plan);
+            progress.phase(plan, ProgressListener.Phase.COMMITTING, "committing " + merged.outputs().size() + " file(s)");
+            CommitResult c = transactions.commit(merged, policy);
+            return new PlanOutcome.Committed(plan, c, System.nanoTime() - t0);
+        } catch (RuntimeException e) {
+            return new PlanOutcome.Failed(plan, e, System.nanoTime() - t0);
+        } finally {
+            if (merged != null) {
+                deleteLeftovers(merged); // moved away when committed; the journal owns what it staged
             }
-        } catch (RuntimeException | IOException e) {
-            return PlanOutcome.failed(plan, e.getMessage(), System.nanoTime() - t0);
+        }
+    }
+
+    private static void deleteLeftovers(MergeResult merged) {
+        for (MergedFile f : merged.outputs()) {
+            try {
+                Files.deleteIfExists(f.tmpFile());
+            } catch (IOException e) {
+                // a leftover in this process's scratch dir goes with it
+            }
         }
     }
 
     /** Every input of a table is checked before any of its windows is merged: one bad file stops that table only. */
-    private String checkInputs(List<CompactionPlan> plans) {
+    private RuntimeException checkInputs(List<CompactionPlan> plans, ProgressListener progress) {
         try {
+            progress.phase(plans.get(0), ProgressListener.Phase.CHECKING_INPUTS,
+                    "checking " + inputs(plans).size() + " input files of table " + tableOf(plans.get(0)));
             merger.get().checkInputs(plans.get(0).dataDir(), inputs(plans));
             return null;
         } catch (RuntimeException e) {
-            return "table " + tableOf(plans.get(0)) + " left untouched: " + e.getMessage();
+            return new TableRefusedException("table " + tableOf(plans.get(0)) + " left untouched: " + e.getMessage(), e);
         }
     }
 
     /** Dry runs must not start DuckDB (it unpacks a native library into the temp dir), so only stat the files. */
-    private static String checkExists(List<CompactionPlan> plans) {
+    private static RuntimeException checkExists(List<CompactionPlan> plans) {
         List<String> bad = new ArrayList<>();
         Path dataDir = plans.get(0).dataDir();
         for (ParquetFileEntry e : inputs(plans)) {
@@ -121,10 +160,11 @@ public final class CompactionEngine {
                     bad.add(p + ": size " + Files.size(p) + " bytes, snapshot says " + e.sizeBytes());
                 }
             } catch (IOException ex) {
-                bad.add(p + ": " + ex.getMessage());
+                bad.add(p + ": " + io.kompactor.fs.FileOps.describe(ex));
             }
         }
-        return bad.isEmpty() ? null : "table " + tableOf(plans.get(0)) + " would be left untouched: " + String.join("; ", bad);
+        return bad.isEmpty() ? null : new TableRefusedException("table " + tableOf(plans.get(0))
+                + " would be left untouched: " + String.join("; ", bad), null);
     }
 
     private static List<ParquetFileEntry> inputs(List<CompactionPlan> plans) {
@@ -140,7 +180,13 @@ public final class CompactionEngine {
     }
 
     private static String tableOf(CompactionPlan p) {
-        TableKey t = p.table();
-        return p.host() + " " + t + (p.tableName() == null ? "" : " (" + p.tableName() + ")");
+        return p.host() + " " + p.table() + (p.tableName() == null ? "" : " (" + p.tableName() + ")");
+    }
+
+    /** A table whose inputs failed their checks: none of its windows is merged. */
+    public static final class TableRefusedException extends RuntimeException {
+        TableRefusedException(String message, Throwable cause) {
+            super(message, cause);
+        }
     }
 }

@@ -3,19 +3,30 @@ package io.kompactor.engine;
 import io.kompactor.commit.CommitResult;
 import io.kompactor.plan.CompactionPlan;
 
-/** What became of one plan in a run. {@code commit} is set when committed, {@code error} when failed. */
-public record PlanOutcome(CompactionPlan plan, Status status, CommitResult commit, String error, long durationNanos) {
-    public enum Status { PLANNED, COMMITTED, FAILED }
+/**
+ * What became of one plan in a run: planned (dry run), committed, or failed with the exception that stopped it
+ * (kept whole, as Iceberg keeps a file group's failure apart from its result).
+ */
+public sealed interface PlanOutcome {
+    CompactionPlan plan();
 
-    public static PlanOutcome planned(CompactionPlan plan) {
-        return new PlanOutcome(plan, Status.PLANNED, null, null, 0);
+    long durationNanos();
+
+    /** A dry run's plan, with the outputs it would write. */
+    record Planned(CompactionPlan plan, int predictedOutputs) implements PlanOutcome {
+        @Override
+        public long durationNanos() {
+            return 0;
+        }
     }
 
-    public static PlanOutcome committed(CompactionPlan plan, CommitResult commit, long nanos) {
-        return new PlanOutcome(plan, Status.COMMITTED, commit, null, nanos);
+    record Committed(CompactionPlan plan, CommitResult commit, long durationNanos) implements PlanOutcome {
     }
 
-    public static PlanOutcome failed(CompactionPlan plan, String error, long nanos) {
-        return new PlanOutcome(plan, Status.FAILED, null, error, nanos);
+    record Failed(CompactionPlan plan, Throwable error, long durationNanos) implements PlanOutcome {
+        /** The message to show: the exception's own, which names the file and the problem. */
+        public String message() {
+            return error.getMessage() != null ? error.getMessage() : error.toString();
+        }
     }
 }

@@ -1,9 +1,20 @@
 package io.kompactor.engine;
 
-/** Told about each plan as it finishes, so the CLI can print a progress line while the run goes on. */
-@FunctionalInterface
-public interface ProgressListener {
-    ProgressListener NONE = (index, total, outcome) -> { };
+import io.kompactor.plan.CompactionPlan;
 
-    void planFinished(int index, int total, PlanOutcome outcome);
+/** Told what a run is doing, so the CLI can show progress while it goes on. */
+public interface ProgressListener {
+    ProgressListener NONE = new ProgressListener() {
+    };
+
+    /** The phases of one plan, in order. */
+    enum Phase { CHECKING_INPUTS, MERGING, COMMITTING }
+
+    /** A plan entered a phase; {@code detail} says what, e.g. "merging 1,234,567 rows". */
+    default void phase(CompactionPlan plan, Phase phase, String detail) {
+    }
+
+    /** A plan is done (committed, failed, or only planned in a dry run). */
+    default void planFinished(int index, int total, PlanOutcome outcome) {
+    }
 }

@@ -3,8 +3,9 @@ package io.kompactor.engine;
 import java.util.List;
 
 /**
- * Everything a run did: per-plan outcomes, problems that are not tied to a plan (a host that cannot be read, a
- * corrupt snapshot), notes (what was left alone and why) and recovery actions.
+ * Everything a run did: per-plan outcomes, problems that are not tied to a plan (a host whose metadata cannot be
+ * read, a host blocked by an unfinished transaction), notes (what was left alone and why) and what recovery and
+ * reconciliation did first.
  */
 public record RunReport(boolean dryRun, List<PlanOutcome> outcomes, List<String> problems, List<String> notes,
                         List<String> recovered, long durationNanos) {
@@ -16,10 +17,10 @@ public record RunReport(boolean dryRun, List<PlanOutcome> outcomes, List<String>
     }
 
     public boolean failed() {
-        return !problems.isEmpty() || outcomes.stream().anyMatch(o -> o.status() == PlanOutcome.Status.FAILED);
+        return !problems.isEmpty() || outcomes.stream().anyMatch(o -> o instanceof PlanOutcome.Failed);
     }
 
-    public long count(PlanOutcome.Status s) {
-        return outcomes.stream().filter(o -> o.status() == s).count();
+    public long count(Class<? extends PlanOutcome> kind) {
+        return outcomes.stream().filter(kind::isInstance).count();
     }
 }

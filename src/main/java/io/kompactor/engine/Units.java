@@ -64,6 +64,11 @@ public final class Units {
         return String.format(Locale.ROOT, "%.1f %s", v, u[i]);
     }
 
+    /** "1 file", "2 files", "1,234 rows": a count with its noun, singular or plural. */
+    public static String count(long n, String noun) {
+        return String.format(Locale.ROOT, "%,d", n) + " " + (n == 1 ? noun : noun + "s");
+    }
+
     public static String seconds(long nanos) {
         return String.format(Locale.ROOT, "%.2f s", nanos / 1e9);
     }

@@ -26,11 +26,26 @@ public record MergeSettings(String memoryLimit, int threads, Path tmpDir, String
         return new MergeSettings(defaultMemoryLimit(), Runtime.getRuntime().availableProcessors(), tmpDir, "100GB");
     }
 
+    private static final java.util.regex.Pattern DUCKDB_SIZE =
+            java.util.regex.Pattern.compile("(?i)\\d+(\\.\\d+)?\\s*(b|kb|mb|gb|tb|kib|mib|gib|tib|%)?");
+
+    /** A DuckDB memory limit such as "1GB" or "512MiB"; anything else is refused before DuckDB ever sees it. */
     public MergeSettings withMemoryLimit(String limit) {
-        return new MergeSettings(limit, threads, tmpDir, maxTempDirectorySize);
+        if (limit == null || !DUCKDB_SIZE.matcher(limit.trim()).matches()) {
+            throw new IllegalArgumentException("memory limit: not a size: '" + limit + "' (examples: 512MB, 1GB, 2GiB)");
+        }
+        return new MergeSettings(limit.trim(), threads, tmpDir, maxTempDirectorySize);
+    }
+
+    /** Where merge output and DuckDB spill go: the scratch dir of the process that merges. */
+    public MergeSettings withTmpDir(Path dir) {
+        return new MergeSettings(memoryLimit, threads, dir, maxTempDirectorySize);
     }
 
     public MergeSettings withThreads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads: must be at least 1, got " + n);
+        }
         return new MergeSettings(memoryLimit, n, tmpDir, maxTempDirectorySize);
     }
 }

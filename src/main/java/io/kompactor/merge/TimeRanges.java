@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 
 /** Pure interval arithmetic on ns timestamps: where inputs overlap, and how to cut a window into slices. */
-final class TimeRanges {
+public final class TimeRanges {
 
     /** An inclusive range [from, to]. */
     record Range(long from, long to) {
@@ -70,7 +70,7 @@ final class TimeRanges {
     }
 
     /** How many files a plan's output is split into: 1 unless the input exceeds the target size. */
-    static int sliceCount(long inputBytes, long targetBytes) {
+    public static int sliceCount(long inputBytes, long targetBytes) {
         if (targetBytes <= 0 || inputBytes <= targetBytes) {
             return 1;
         }

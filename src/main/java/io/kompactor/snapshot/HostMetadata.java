@@ -7,21 +7,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
-import java.util.regex.Matcher;
 import java.util.stream.Stream;
 
 /**
  * Everything of one node that lists parquet files: snapshots (newest first), checkpoints, table index files and
- * the table-index marker. Snapshots that cannot be parsed are kept as {@link BadSnapshot}s: the server would
- * refuse to start on them, so the caller reports them, and they still count toward the loaded-snapshot window.
+ * the table-index marker. The metadata is the host's map (docs/format.md, "A broken file stops its host"): a file
+ * that cannot be parsed, or an entry whose path is not a valid object path under the node's tree, makes the whole
+ * load fail with a message naming every such file, so nothing of that host is planned, rewritten or retired.
  */
-public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<BadSnapshot> badSnapshots,
-                           List<Checkpoint> checkpoints, List<MetadataDoc> tableIndices,
-                           List<MetadataDoc> tableSnapshots, OptionalLong indexMarker) {
-
-    /** A snapshot file that failed to parse, with its sequence number from the file name. */
-    public record BadSnapshot(Path file, long sequence, String problem) {
-    }
+public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<Checkpoint> checkpoints,
+                           List<MetadataDoc> tableIndices, List<MetadataDoc> tableSnapshots, OptionalLong indexMarker) {
 
     public static HostMetadata load(Path dataDir, String host) {
         return load(dataDir, host, MetadataCache.none());
@@ -34,58 +29,76 @@ public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<Bad
             throw new MetadataException(layout.snapshotsDir() + ": no snapshots directory; is '" + host
                     + "' a node of this data dir?");
         }
-        List<Snapshot> snapshots = new ArrayList<>();
-        List<BadSnapshot> bad = new ArrayList<>();
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
         // Parsing dominates planning on long histories (10,000s of files): spread it over the cores.
-        List<Object> parsed = list(layout.snapshotsDir(), 1).parallelStream()
-                .map(p -> parseSnapshot(p, cache))
+        List<Snapshot> snapshots = new ArrayList<>(list(layout.snapshotsDir(), 1).parallelStream()
+                .filter(p -> Snapshot.FILE_NAME.matcher(p.getFileName().toString()).matches()) // not name#n staging
+                .map(p -> parse(p, f -> cache.get(f, Snapshot.class, Snapshot::read), problems))
                 .filter(java.util.Objects::nonNull)
-                .toList();
-        for (Object o : parsed) {
-            if (o instanceof Snapshot s) {
-                snapshots.add(s);
-            } else {
-                bad.add((BadSnapshot) o);
-            }
-        }
+                .toList());
         snapshots.sort(Comparator.comparingLong(Snapshot::sequence).reversed());
         List<Checkpoint> checkpoints = new ArrayList<>();
         for (Path p : list(layout.checkpointsDir(), 2)) {
             if (p.getFileName().toString().endsWith(".checkpoint.json")) {
-                checkpoints.add(cache.get(p, Checkpoint.class, Checkpoint::read));
+                add(checkpoints, parse(p, f -> cache.get(f, Checkpoint.class, Checkpoint::read), problems));
             }
         }
         List<MetadataDoc> indices = new ArrayList<>();
         for (Path p : list(layout.dbIndicesDir(), 3)) {
             if (p.getFileName().toString().equals("index.info.json")) {
-                indices.add(cache.get(p, MetadataDoc.class, f -> MetadataDoc.read(f, DocKind.TABLE_INDEX)));
+                add(indices, parse(p, f -> cache.get(f, MetadataDoc.class, x -> MetadataDoc.read(x, DocKind.TABLE_INDEX)),
+                        problems));
             }
         }
         List<MetadataDoc> tableSnapshots = new ArrayList<>();
         for (Path p : list(layout.tableSnapshotsDir(), 3)) {
             if (p.getFileName().toString().endsWith(".info.json")) {
-                tableSnapshots.add(cache.get(p, MetadataDoc.class, f -> MetadataDoc.read(f, DocKind.TABLE_SNAPSHOT)));
+                add(tableSnapshots, parse(p, f -> cache.get(f, MetadataDoc.class,
+                        x -> MetadataDoc.read(x, DocKind.TABLE_SNAPSHOT)), problems));
             }
         }
         OptionalLong marker = OptionalLong.empty();
         if (Files.isRegularFile(layout.indexMarker())) {
-            marker = OptionalLong.of(Json.requireLong(Json.readObject(layout.indexMarker()), "last_sequence_number",
-                    layout.indexMarker().toString()));
+            try {
+                marker = OptionalLong.of(Json.requireLong(Json.readObject(layout.indexMarker()), "last_sequence_number",
+                        layout.indexMarker().toString()));
+            } catch (MetadataException e) {
+                problems.add(e.getMessage());
+            }
         }
-        return new HostMetadata(layout, List.copyOf(snapshots), List.copyOf(bad), List.copyOf(checkpoints),
+        HostMetadata m = new HostMetadata(layout, List.copyOf(snapshots), List.copyOf(checkpoints),
                 List.copyOf(indices), List.copyOf(tableSnapshots), marker);
+        for (MetadataDoc d : m.allDocs()) {
+            for (ParquetFileEntry e : d.allFiles()) {
+                String bad = ObjectPaths.problem(e.path(), host);
+                if (bad != null) {
+                    problems.add(d.file() + ": entry id " + e.id() + " has " + bad
+                            + "; not a file of this node's tree");
+                    break;
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            java.util.List<String> sorted = new ArrayList<>(problems);
+            java.util.Collections.sort(sorted);
+            throw new MetadataException(sorted.size() == 1 ? sorted.get(0)
+                    : sorted.size() + " unreadable metadata files: " + String.join("; ", sorted));
+        }
+        return m;
     }
 
-    /** A Snapshot, a BadSnapshot, or null for files the server ignores (its own staging files {@code name#n}). */
-    private static Object parseSnapshot(Path p, MetadataCache cache) {
-        Matcher m = Snapshot.FILE_NAME.matcher(p.getFileName().toString());
-        if (!m.matches()) {
+    private static <T> T parse(Path p, java.util.function.Function<Path, T> read, List<String> problems) {
+        try {
+            return read.apply(p);
+        } catch (MetadataException e) {
+            problems.add(e.getMessage());
             return null;
         }
-        try {
-            return cache.get(p, Snapshot.class, Snapshot::read);
-        } catch (MetadataException e) {
-            return new BadSnapshot(p, -1L - Long.parseUnsignedLong(m.group(1)), e.getMessage());
+    }
+
+    private static <T> void add(List<T> list, T item) {
+        if (item != null) {
+            list.add(item);
         }
     }
 

@@ -36,9 +36,16 @@ public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mti
         try {
             bytes = Files.readAllBytes(file);
             mtime = Files.getLastModifiedTime(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new MetadataException(file + ": file not found", e);
         } catch (IOException e) {
-            throw new MetadataException(file + ": cannot read: " + e.getMessage(), e);
+            throw new MetadataException(file + ": cannot read: " + io.kompactor.fs.FileOps.describe(e), e);
         }
+        return parse(file, kind, bytes, mtime);
+    }
+
+    /** A document from bytes already read (so a hash of exactly these bytes can go with it). */
+    public static MetadataDoc parse(Path file, DocKind kind, byte[] bytes, FileTime mtime) {
         ObjectNode json = Json.parseObject(bytes, file.toString());
         boolean nl = bytes.length > 0 && bytes[bytes.length - 1] == '\n';
         return new MetadataDoc(file, kind, json, mtime, nl);
@@ -241,8 +248,22 @@ public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mti
         return Json.prettyBytes(json, trailingNewline);
     }
 
-    /** Writes the document over its file atomically, keeping the original mtime (checkpoint months depend on it). */
-    public void write() throws IOException {
-        AtomicFiles.write(file, bytes(), mtime);
+    /** True when some entry of this document has one of these ids. */
+    public boolean listsAny(java.util.Collection<Long> ids) {
+        for (List<ParquetFileEntry> l : files.values()) {
+            for (ParquetFileEntry e : l) {
+                if (ids.contains(e.id())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** Ids of every entry. */
+    public Set<Long> ids() {
+        Set<Long> s = new HashSet<>();
+        files.values().forEach(l -> l.forEach(e -> s.add(e.id())));
+        return s;
     }
 }

@@ -51,7 +51,6 @@ public final class Verifier {
         } catch (MetadataException e) {
             return new VerifyReport(host, 0, List.of(e.getMessage()));
         }
-        m.badSnapshots().forEach(b -> problems.add(b.problem()));
         Set<Long> removed = new HashSet<>();
         m.snapshots().forEach(s -> removed.addAll(s.removedIds()));
         m.checkpoints().forEach(c -> removed.addAll(c.pendingRemovedIds()));

@@ -1,9 +1,9 @@
 package io.kompactor.camel;
 
-import io.kompactor.commit.CommitHook;
-import io.kompactor.commit.CommitStep;
-import io.kompactor.commit.SimulatedCrash;
 import io.kompactor.commit.TxState;
+import io.kompactor.fs.FaultHook;
+import io.kompactor.fs.FileOp;
+import io.kompactor.fs.SimulatedCrash;
 import io.kompactor.testing.Fixtures;
 import io.kompactor.testing.ServerOracle;
 import io.kompactor.testing.TableRows;
@@ -33,19 +33,19 @@ class CrashRecoveryTest {
         CountDownLatch reached = new CountDownLatch(1);
         CountDownLatch kill = new CountDownLatch(1);
         AtomicBoolean armed = new AtomicBoolean(true);
-        CommitHook hook = step -> {
-            if (step == CommitStep.FIRST_DOCUMENT_REWRITTEN && armed.getAndSet(false)) {
+        FaultHook hook = (op, path) -> {
+            if (op == FileOp.WRITE && path.startsWith(data.resolve("node0/snapshots")) && armed.getAndSet(false)) {
                 reached.countDown();
                 try {
                     kill.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                throw new SimulatedCrash(step); // dies here, as a kill would: no cleanup
+                throw new SimulatedCrash(op + " " + path); // dies here, as a kill would: no cleanup
             }
         };
         TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("camel.main.shutdown-timeout", "1"),
-                Map.of("commitHook", hook));
+                Map.of("faultHook", hook));
         assertTrue(reached.await(60, TimeUnit.SECONDS), "a commit reached its first rewrite");
         CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
             try {
@@ -64,7 +64,8 @@ class CrashRecoveryTest {
         try (TestDaemon again = TestDaemon.start(data)) {
             TestDaemon.await("recovery then catch-up compacts all 4 tables", Duration.ofSeconds(60),
                     () -> again.count(TxState.KEPT) == 4);
-            assertEquals(1, again.count(TxState.ROLLED_BACK), "recovery rolled the interrupted commit back");
+            assertEquals(1, again.journal().stream().filter(e -> e.kind() == io.kompactor.commit.TxKind.COMPACT
+                    && e.state() == TxState.ROLLED_BACK).count(), "recovery rolled the interrupted commit back");
             assertEquals(0, again.count(TxState.PREPARED));
         }
         ServerOracle.assertSameResults(expected, new ServerOracle().load(data, "node0"), "data lost or changed");

@@ -51,7 +51,7 @@ class CustomisationTest {
             // fixture: 4 tables over 4 hours -> 16 one-hour windows
             TestDaemon.await("16 hourly windows", Duration.ofSeconds(60), () -> d.count(TxState.KEPT) == 16);
             Set<Long> starts = new HashSet<>();
-            d.journal().forEach(e -> starts.add(e.windowStart()));
+            d.journal().forEach(e -> e.groups().forEach(g -> starts.add(g.windowStart())));
             assertEquals(4, starts.size());
         }
     }

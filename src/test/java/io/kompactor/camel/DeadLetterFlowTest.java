@@ -1,9 +1,10 @@
 package io.kompactor.camel;
 
-import io.kompactor.commit.CommitHook;
-import io.kompactor.commit.Committer;
 import io.kompactor.commit.RetirePolicy;
+import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.StateDir;
+import io.kompactor.commit.Transactions;
+import io.kompactor.commit.Workspace;
 import io.kompactor.commit.TxState;
 import io.kompactor.deadletter.DeadLetter;
 import io.kompactor.deadletter.DeadLetterRetrier;
@@ -67,10 +68,11 @@ class DeadLetterFlowTest {
             assertEquals(3, d.journal().size());
         }
 
-        StateDir state = StateDir.defaultFor(data);
-        Committer committer = new Committer(state, RetirePolicy.KEEP, CommitHook.NONE, Clock.systemUTC());
-        try (DuckDbMerger merger = new DuckDbMerger(MergeSettings.defaults(state.tmp()))) {
-            DeadLetterRetrier retrier = new DeadLetterRetrier(store, () -> merger, committer, 0, Clock.systemUTC());
+        try (Workspace ws = Workspace.forWriting(Workspace.Options.of(data, null, "test"));
+             DuckDbMerger merger = new DuckDbMerger(MergeSettings.defaults(ws.scratch()))) {
+            Transactions tx = new Transactions(ws, ServerProbe.NONE);
+            DeadLetterRetrier retrier = new DeadLetterRetrier(store, () -> merger, tx, RetirePolicy.KEEP, 0,
+                    Clock.systemUTC());
             String id = store.list().get(0).id();
             DeadLetterRetrier.Outcome still = retrier.retry(id);
             assertFalse(still.ok());
@@ -82,7 +84,9 @@ class DeadLetterFlowTest {
             assertTrue(ok.ok(), ok.message());
             assertTrue(store.list().isEmpty());
         }
-        assertEquals(4, committer.journal().list().stream().filter(e -> e.state() == TxState.KEPT).count());
+        try (Workspace ws = Workspace.forReading(Workspace.Options.of(data, null, "test"))) {
+            assertEquals(4, ws.journal().list().stream().filter(e -> e.state() == TxState.KEPT).count());
+        }
         ServerOracle.assertSameResults(expected, new ServerOracle().load(data, "node0"), "results changed");
         assertTrue(new ServerOracle().visibleFiles(data, "node0").values().stream().allMatch(l -> l.size() == 1));
     }

@@ -2,7 +2,9 @@ package io.kompactor.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import io.kompactor.commit.CommitHook;
+import io.kompactor.commit.Retirement;
+import io.kompactor.commit.TxKind;
+import io.kompactor.fs.FaultHook;
 import io.kompactor.commit.JournalEntry;
 import io.kompactor.commit.TxState;
 import io.kompactor.merge.MergeResult;
@@ -19,20 +21,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Originals are retired only once the server (asked over its SQL API, on loopback) no longer lists them; then purged. */
+/**
+ * Originals are retired only once the server (asked over its HTTP API, on loopback) restarted since the commit or no
+ * longer lists them; then purged.
+ */
 class ServerRetirementTest {
     @TempDir
     Path tmp;
@@ -45,6 +47,14 @@ class ServerRetirementTest {
         List<String> queries = new CopyOnWriteArrayList<>();
         ObjectMapper json = new ObjectMapper();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        String[] pid = {"process-1"};
+        server.createContext("/ping", ex -> {
+            auth.add(ex.getRequestHeaders().getFirst("Authorization"));
+            byte[] b = ("{\"product_name\":\"InfluxDB 3 Core\",\"process_id\":\"" + pid[0] + "\"}").getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
         server.createContext("/api/v3/configure/database", ex -> {
             auth.add(ex.getRequestHeaders().getFirst("Authorization"));
             byte[] b = "[{\"iox::database\":\"db0\"},{\"iox::database\":\"db1\"},{\"iox::database\":\"_internal\"}]".getBytes(StandardCharsets.UTF_8);
@@ -71,51 +81,51 @@ class ServerRetirementTest {
             props.put("kompactor.influxdb.url", "http://127.0.0.1:" + server.getAddress().getPort());
             props.put("kompactor.influxdb.token", "secret");
             KompactorSettings settings = KompactorSettings.from(props::get);
-            KompactorRuntime rt = new KompactorRuntime(settings, CommitHook.NONE,
+            KompactorRuntime rt = new KompactorRuntime(settings, FaultHook.NONE,
                     new KompactorMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
             rt.start();
             try {
                 for (CompactionPlan p : rt.planner().plan(io.kompactor.snapshot.HostMetadata.load(data, "node0")).plans()) {
                     MergeResult m = rt.merger().merge(p);
-                    new CommitterBean(rt).commit(m);
+                    new CommitterBean(rt).commit(m, null);
                 }
-                List<JournalEntry> kept = rt.committer().journal().list();
+                List<JournalEntry> kept = rt.transactions().journal().list();
                 assertEquals(4, kept.size());
+                assertTrue(kept.stream().allMatch(e -> "process-1".equals(e.unlisted().serverProcessId())),
+                        "each commit records the server process then running");
                 RetirerBean retirer = new RetirerBean(rt);
 
-                // the server has not restarted: it still lists the originals
+                // the server has not restarted and still reads the originals: nothing retired
                 kept.forEach(e -> e.inputs().forEach(in -> served.add(in.path())));
                 assertEquals(List.of(), retirer.retireUnlisted());
-                // it has restarted and reads only the compacted files of table 0/0: only that transaction is retired
+                // still the same process, but it no longer reads table 0/0's originals: only those are retired
                 served.clear();
-                JournalEntry t00 = kept.stream().filter(e -> e.table().equals("0/0")).findFirst().orElseThrow();
-                t00.outputs().forEach(o -> served.add("/" + o.entry().path()));
+                JournalEntry t00 = kept.stream().filter(e -> e.tables().equals("0/0")).findFirst().orElseThrow();
+                t00.outputs().forEach(o -> served.add("/" + o.path()));
                 kept.stream().filter(e -> e != t00).forEach(e -> e.inputs().forEach(in -> served.add(in.path())));
                 List<String> done = retirer.retireUnlisted();
                 assertEquals(1, done.size(), done.toString());
-                assertEquals(TxState.RETIRED, rt.committer().journal().read(t00.tx()).state());
+                assertEquals(TxState.RETIRED, rt.transactions().journal().read(t00.tx()).state());
                 t00.inputs().forEach(in -> {
                     assertFalse(Files.exists(data.resolve(in.path())), in.path());
-                    assertTrue(Files.exists(rt.stateDir().retired(t00.tx()).resolve(in.path())));
+                    assertTrue(Files.exists(rt.workspace().state().retired(t00.tx()).resolve(in.path())));
                 });
-                assertEquals(3, rt.committer().journal().list().stream().filter(e -> e.state() == TxState.KEPT).count());
                 assertTrue(auth.stream().allMatch("Bearer secret"::equals), auth.toString());
                 assertTrue(queries.stream().anyMatch(q -> q.contains("\"db\":\"db1\"") && q.contains("system.parquet_files")), queries.toString());
                 assertTrue(queries.stream().noneMatch(q -> q.contains("_internal")));
 
-                // purge: nothing is old enough now; 8 days later the retired originals and backups are gone
-                Retirement r = new Retirement(rt.committer(), Clock.systemUTC());
-                assertEquals(List.of(), r.purge(Duration.ofDays(7)));
-                Retirement later = new Retirement(rt.committer(), Clock.fixed(Instant.now().plus(Duration.ofDays(8)), ZoneOffset.UTC));
-                assertEquals(1, later.purge(Duration.ofDays(7)).size());
-                assertFalse(Files.exists(rt.stateDir().retired(t00.tx())));
-                assertFalse(Files.exists(rt.stateDir().backup(t00.tx())));
-                assertTrue(Files.exists(rt.stateDir().backup(kept.get(1).tx().equals(t00.tx()) ? kept.get(0).tx() : kept.get(1).tx())),
-                        "KEPT transactions keep their backups");
+                // the server restarted (another process_id): every remaining original is retired
+                pid[0] = "process-2";
+                assertEquals(3, retirer.retireUnlisted().size());
+                assertEquals(4, rt.transactions().journal().list().stream()
+                        .filter(e -> e.kind() == TxKind.COMPACT && e.state() == TxState.RETIRED).count());
 
-                // gc after a restart: every KEPT transaction retired
-                assertEquals(3, r.retireKept(Set.of("node0"), e -> true).size());
-                assertTrue(rt.committer().journal().list().stream().allMatch(e -> e.state() == TxState.RETIRED));
+                // purge: nothing is old enough now; 8 days later the retired originals and backups are gone
+                Retirement r = new Retirement(rt.transactions());
+                assertEquals(List.of(), r.purge(Duration.ofDays(7)));
+                assertEquals(4, r.purge(Duration.ofDays(-8)).stream().filter(l -> l.contains("RETIRED")).count());
+                assertFalse(Files.exists(rt.workspace().state().retired(t00.tx())));
+                assertFalse(Files.exists(rt.workspace().state().backup(t00.tx())));
             } finally {
                 rt.stop();
             }

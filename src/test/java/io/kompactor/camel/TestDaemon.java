@@ -1,6 +1,6 @@
 package io.kompactor.camel;
 
-import io.kompactor.commit.CommitHook;
+import io.kompactor.fs.FaultHook;
 import io.kompactor.commit.JournalEntry;
 import io.kompactor.commit.TxState;
 import org.apache.camel.CamelContext;
@@ -51,8 +51,8 @@ final class TestDaemon implements AutoCloseable {
         return start(app(dataDir), Map.of());
     }
 
-    static TestDaemon start(Path dataDir, CommitHook hook) throws Exception {
-        return start(app(dataDir), Map.of("commitHook", hook));
+    static TestDaemon start(Path dataDir, FaultHook hook) throws Exception {
+        return start(app(dataDir), Map.of("faultHook", hook));
     }
 
     CamelContext context() {
@@ -64,7 +64,11 @@ final class TestDaemon implements AutoCloseable {
     }
 
     List<JournalEntry> journal() {
-        return runtime().committer().journal().list();
+        // read-only, so that asking after a stop does not start (and recover) the runtime again
+        try (io.kompactor.commit.Workspace ws = io.kompactor.commit.Workspace.forReading(
+                io.kompactor.commit.Workspace.Options.of(runtime.settings().dataDir(), runtime.settings().stateDir(), "test"))) {
+            return ws.journal().list();
+        }
     }
 
     long count(TxState state) {

@@ -1,22 +1,14 @@
 package io.kompactor.cli;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.kompactor.snapshot.Json;
-import io.kompactor.snapshot.Snapshot;
 import io.kompactor.testing.DataDirAssertions;
 import io.kompactor.testing.Fixtures;
+import io.kompactor.testing.LateData;
 import io.kompactor.testing.ServerOracle;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -48,7 +40,7 @@ class LateDataTest {
             source = s.filter(p -> p.toString().endsWith(".parquet")).min(Comparator.naturalOrder()).orElseThrow();
         }
         for (Path dataDir : new Path[]{pristine, compacted}) {
-            addLateSnapshot(dataDir, source);
+            LateData.addLateSnapshot(dataDir, HOST, source);
         }
         var expected = new ServerOracle().load(pristine, HOST);
         CliRun second = CliRun.of("compact", compacted.toString(), "--hosts", HOST);
@@ -57,69 +49,5 @@ class LateDataTest {
         ServerOracle.assertSameResults(expected, new ServerOracle().load(compacted, HOST), "late upserts lost or misordered");
         assertEquals(4, DataDirAssertions.parquetFileCount(compacted, HOST));
         assertEquals(0, CliRun.of("verify", compacted.toString(), "--hosts", HOST).exitCode());
-    }
-
-    /** What the server does for late data: a new file in the bucket's folder, named after the new snapshot's WAL seq. */
-    private static void addLateSnapshot(Path dataDir, Path pristineSource) throws Exception {
-        Path snapshots = dataDir.resolve(HOST).resolve("snapshots");
-        Snapshot newest;
-        try (Stream<Path> s = Files.list(snapshots)) {
-            newest = s.map(Snapshot::read).max(Comparator.comparingLong(Snapshot::sequence)).orElseThrow();
-        }
-        long seq = newest.sequence() + 1;
-        long wal = newest.doc().json().get("wal_file_sequence_number").longValue() + 1;
-        long id = newest.nextFileId();
-        Path bucketDir = dataDir.resolve(HOST).resolve("dbs/0/1")
-                .resolve(pristineSource.getParent().getParent().getFileName())
-                .resolve(pristineSource.getParent().getFileName());
-        Files.createDirectories(bucketDir);
-        Path late = bucketDir.resolve(String.format("%010d", wal) + ".parquet");
-        long rows;
-        long min;
-        long max;
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
-            String schema;
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT decode(value) FROM parquet_kv_metadata(?) WHERE decode(key) = 'ARROW:schema'")) {
-                ps.setString(1, pristineSource.toString());
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    schema = rs.getString(1);
-                }
-            }
-            st.execute("CREATE TABLE late AS SELECT * REPLACE (temp + 1000 AS temp, NULL::VARCHAR AS status) FROM read_parquet('"
-                    + pristineSource + "') ORDER BY sensor, time LIMIT 15");
-            st.execute("COPY late TO '" + late + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'ARROW:schema': '"
-                    + schema + "'})");
-            try (ResultSet rs = st.executeQuery("SELECT count(*), epoch_ns(min(time)), epoch_ns(max(time)) FROM late")) {
-                rs.next();
-                rows = rs.getLong(1);
-                min = rs.getLong(2);
-                max = rs.getLong(3);
-            }
-        }
-        long chunk = min - Math.floorMod(min, 600_000_000_000L);
-        ObjectNode json = newest.doc().json().deepCopy();
-        json.put("next_file_id", id + 1);
-        json.put("snapshot_sequence_number", seq);
-        json.put("wal_file_sequence_number", wal);
-        json.put("parquet_size_bytes", Files.size(late));
-        json.put("row_count", rows);
-        json.put("min_time", min);
-        json.put("max_time", max);
-        ArrayNode dbs = json.putArray("databases");
-        ObjectNode file = Json.mapper().createObjectNode();
-        file.put("id", id);
-        file.put("path", dataDir.relativize(late).toString());
-        file.put("size_bytes", Files.size(late));
-        file.put("row_count", rows);
-        file.put("chunk_time", chunk);
-        file.put("min_time", min);
-        file.put("max_time", max);
-        ArrayNode table = Json.mapper().createArrayNode().add(1).add(Json.mapper().createArrayNode().add(file));
-        ObjectNode tables = Json.mapper().createObjectNode();
-        tables.putArray("tables").add(table);
-        dbs.add(Json.mapper().createArrayNode().add(0).add(tables));
-        Files.write(snapshots.resolve(Snapshot.fileStem(seq) + ".info.json"), Json.prettyBytes(json, false));
     }
 }

@@ -106,7 +106,8 @@ class SnapshotFormatTest {
         ParquetFileEntry drop = s.files().get(table).get(0);
         ParquetFileEntry big = new ParquetFileEntry((1L << 62) + 7, "node0/dbs/0/0/2025-01-26/00-00/kompacted-5-"
                 + ((1L << 62) + 7) + ".parquet", 123, 45, 1737849600000000000L, Long.MIN_VALUE + 1, Long.MAX_VALUE - 1);
-        s.doc().edit(Set.of(drop.id()), Map.of(table, List.of(big))).write();
+        MetadataDoc edited = s.doc().edit(Set.of(drop.id()), Map.of(table, List.of(big)));
+        io.kompactor.fs.FileOps.plain().write(copy, edited.bytes(), edited.mtime());
 
         Snapshot after = Snapshot.read(copy);
         assertEquals(mtime, Files.getLastModifiedTime(copy));

@@ -66,6 +66,17 @@ public final class DataDirAssertions {
         return m;
     }
 
+    /**
+     * {@link #tree} of a data dir without Kompactor's own files: the state dir under it, and the lock file, whose
+     * content names the last writer. What the server reads is all that remains (and the ownership marker).
+     */
+    public static Map<Path, String> serverTree(Path dataDir) {
+        Map<Path, String> m = tree(dataDir);
+        Path state = dataDir.resolve(".kompactor").toAbsolutePath();
+        m.keySet().removeIf(p -> p.startsWith(state) || p.equals(dataDir.resolve(".kompactor.lock").toAbsolutePath()));
+        return m;
+    }
+
     /** Fails listing added, removed and changed paths (at most 20 of each) when the trees differ. */
     public static void assertSameTree(Map<Path, String> before, Map<Path, String> after, String message) {
         String d = diff(before, after, 20);

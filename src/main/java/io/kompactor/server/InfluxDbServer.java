@@ -1,4 +1,4 @@
-package io.kompactor.camel;
+package io.kompactor.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,26 +15,56 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * Asks a running InfluxDB 3 server which parquet files it reads: {@code SELECT path FROM system.parquet_files} per
- * database through {@code POST /api/v3/query_sql}. Databases come from the settings, or from
- * {@code GET /api/v3/configure/database?format=json}. Any failure is an {@link IOException}: the caller then
- * retires nothing.
+ * The running InfluxDB 3 server's HTTP API, for what Kompactor needs to know about it (docs/operations.md, "Beside a
+ * live server"): which process runs ({@code GET /ping}, {@code process_id}: another one means it restarted) and which
+ * parquet files it reads ({@code SELECT path FROM system.parquet_files} per database through
+ * {@code POST /api/v3/query_sql}). Databases come from the settings, or from
+ * {@code GET /api/v3/configure/database?format=json}. A failed question never blocks anything: the caller only
+ * retires less.
  */
-public final class InfluxDbFiles {
+public final class InfluxDbServer {
     private final URI base;
     private final String token;
     private final List<String> databases;
     private final HttpClient http;
     private final ObjectMapper mapper = new ObjectMapper();
 
-    public InfluxDbFiles(URI base, String token, List<String> databases) {
+    public InfluxDbServer(URI base, String token, List<String> databases) {
         this.base = URI.create(base.toString().endsWith("/") ? base.toString() : base + "/");
         this.token = token == null ? "" : token;
         this.databases = List.copyOf(databases);
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The server process's id from {@code /ping}; empty when it does not answer (or is older than 3.1). */
+    public Optional<String> processId() {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve("ping")).GET();
+            JsonNode n = sendRaw(b);
+            String id = n.path("process_id").asText(null);
+            return Optional.ofNullable(id == null || id.isBlank() ? null : id);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Every path the server reads, or null when that is not known for sure: it did not answer, or only some databases
+     * were asked (a file of another database would look unread).
+     */
+    public Set<String> listedPathsOrNull() {
+        if (!databases.isEmpty()) {
+            return null;
+        }
+        try {
+            return listedPaths();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** Object paths (relative to the data dir, no leading slash) of every file the server lists, over all databases. */
@@ -86,6 +116,14 @@ public final class InfluxDbFiles {
     }
 
     private JsonNode send(HttpRequest.Builder b) throws IOException {
+        JsonNode n = sendRaw(b);
+        if (!n.isArray()) {
+            throw new IOException(base + ": expected a JSON array, got " + n.getNodeType());
+        }
+        return n;
+    }
+
+    private JsonNode sendRaw(HttpRequest.Builder b) throws IOException {
         if (!token.isBlank()) {
             b.header("Authorization", "Bearer " + token);
         }
@@ -101,10 +139,6 @@ public final class InfluxDbFiles {
             throw new IOException(req.method() + " " + req.uri() + ": HTTP " + res.statusCode() + ": "
                     + res.body().lines().findFirst().orElse(""));
         }
-        JsonNode n = mapper.readTree(res.body().isBlank() ? "[]" : res.body());
-        if (!n.isArray()) {
-            throw new IOException(req.uri() + ": expected a JSON array, got " + n.getNodeType());
-        }
-        return n;
+        return mapper.readTree(res.body().isBlank() ? "[]" : res.body());
     }
 }

@@ -1,0 +1,229 @@
+package io.kompactor.fs;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every change Kompactor makes to a file, in the data dir or the state dir, goes through here (docs/commit-protocol.md,
+ * "Durable file operations"): write a temp file beside the target, fsync it, rename it over the target, fsync the
+ * directory; fsync both directories of a rename and the parent of a new or removed entry. Temp names end in
+ * {@code #<digits>}, the suffix of the server's own staging files, which its object store hides from listings.
+ * <p>
+ * The {@link FaultHook} sees every change first, so tests can stop or fail a command at each one; {@link Ownership}
+ * makes files in the server's tree look like the server's.
+ */
+public final class FileOps {
+    private final FaultHook hook;
+    private final Ownership ownership;
+    private final AtomicLong tmpCounter = new AtomicLong();
+
+    public FileOps(FaultHook hook, Ownership ownership) {
+        this.hook = hook;
+        this.ownership = ownership;
+    }
+
+    /** No hook, no ownership rules: for files outside any server tree. */
+    public static FileOps plain() {
+        return new FileOps(FaultHook.NONE, Ownership.none());
+    }
+
+    public FileOps withOwnership(Ownership o) {
+        return new FileOps(hook, o);
+    }
+
+    public FaultHook hook() {
+        return hook;
+    }
+
+    /**
+     * Replaces (or creates) {@code target} with {@code content} atomically. A replaced file keeps its owner, group and
+     * mode; {@code mtime}, when given, is set on the new file (the server groups snapshots by it).
+     */
+    public void write(Path target, byte[] content, FileTime mtime) throws IOException {
+        Path dir = target.toAbsolutePath().getParent();
+        createDirectories(dir);
+        hook.before(FileOp.WRITE, target);
+        Path tmp = tempBeside(target);
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(content);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            if (mtime != null) {
+                Files.setLastModifiedTime(tmp, mtime);
+            }
+            ownership.replacement(tmp, target);
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        fsyncDir(dir);
+    }
+
+    /**
+     * Renames {@code from} to {@code to} (replacing it), fsyncing both directories; across file systems it copies to
+     * a temp name beside {@code to} first. {@code created} marks a file of ours appearing in the server's tree: it
+     * gets the server's owner and mode; a moved existing file keeps its own.
+     */
+    public void move(Path from, Path to, boolean created) throws IOException {
+        Path dir = to.toAbsolutePath().getParent();
+        createDirectories(dir);
+        hook.before(FileOp.MOVE, to);
+        if (created) {
+            ownership.newFile(from, to);
+        }
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Path tmp = tempBeside(to);
+            try {
+                Files.copy(from, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+                fsync(tmp);
+                Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            Files.delete(from);
+        }
+        fsyncDir(dir);
+        fsyncDir(from.toAbsolutePath().getParent());
+    }
+
+    /** A durable copy with the source's mtime, through a temp name; an existing target is replaced. */
+    public void copy(Path from, Path to) throws IOException {
+        Path dir = to.toAbsolutePath().getParent();
+        createDirectories(dir);
+        hook.before(FileOp.COPY, to);
+        Path tmp = tempBeside(to);
+        try {
+            Files.copy(from, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
+            fsync(tmp);
+            Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+        fsyncDir(dir);
+    }
+
+    /** Removes a file or empty directory if present; true when something was removed. */
+    public boolean delete(Path p) throws IOException {
+        if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        hook.before(FileOp.DELETE, p);
+        boolean removed = Files.deleteIfExists(p);
+        fsyncDir(p.toAbsolutePath().getParent());
+        return removed;
+    }
+
+    /** Removes a whole tree (inside the state dir only: nothing here checks what it deletes). */
+    public void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        List<Path> all;
+        try (var s = Files.walk(root)) {
+            all = new ArrayList<>(s.toList());
+        }
+        all.sort(java.util.Comparator.reverseOrder());
+        for (Path p : all) {
+            delete(p);
+        }
+    }
+
+    /**
+     * Removes {@code dir} and then its parents while they are empty, at most {@code levels} of them, as the server's
+     * object store does after a delete (it recreates them on write).
+     */
+    public void removeEmptyDirs(Path dir, int levels) throws IOException {
+        for (int i = 0; i < levels && dir != null; i++, dir = dir.getParent()) {
+            try (var s = Files.list(dir)) {
+                if (s.findAny().isPresent()) {
+                    return;
+                }
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            delete(dir);
+        }
+    }
+
+    /** Creates the missing directories top-down, each like the server's, fsyncing the parent of each one. */
+    public void createDirectories(Path dir) throws IOException {
+        Path d = dir.toAbsolutePath();
+        if (Files.isDirectory(d)) {
+            return;
+        }
+        List<Path> missing = new ArrayList<>();
+        for (Path p = d; p != null && !Files.isDirectory(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        for (Path p : missing) {
+            hook.before(FileOp.MKDIR, p);
+            try {
+                Files.createDirectory(p);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                if (!Files.isDirectory(p)) {
+                    throw e;
+                }
+                continue;
+            }
+            ownership.newDirectory(p);
+            fsyncDir(p.getParent());
+        }
+    }
+
+    public static void fsync(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+    }
+
+    public static void fsyncDir(Path dir) {
+        if (dir == null) {
+            return;
+        }
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory for fsync; the rename itself is still atomic.
+        }
+    }
+
+    /** "path: reason" for any I/O error, with the OS's words where Java keeps them. */
+    public static String describe(IOException e) {
+        if (e instanceof AccessDeniedException a) {
+            return a.getFile() + ": permission denied" + (a.getReason() == null ? "" : " (" + a.getReason() + ")");
+        }
+        if (e instanceof NoSuchFileException n) {
+            return n.getFile() + ": no such file or directory";
+        }
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": "
+                    + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private Path tempBeside(Path target) {
+        // digits only: the object store hides "name#<digits>" from listings (docs/format.md, "Staging files")
+        return target.resolveSibling(target.getFileName() + "#" + ProcessHandle.current().pid()
+                + String.format("%06d", tmpCounter.incrementAndGet()));
+    }
+}
