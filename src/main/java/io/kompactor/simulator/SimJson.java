@@ -10,13 +10,9 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.util.concurrent.ThreadLocalRandom;
 
-/** Reading and writing the server's JSON documents, and the object store's way of putting a file. */
+/** Reading and writing the server's JSON documents. */
 final class SimJson {
     static final ObjectMapper MAPPER = new ObjectMapper()
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
@@ -74,27 +70,7 @@ final class SimJson {
         return v.textValue();
     }
 
-    /**
-     * The file object store's {@code put} (format doc §1.1): write {@code <name>#<n>}, which listings hide, then
-     * rename it over the target, so a reader sees the old or the new file, never a part.
-     */
-    static void put(Path target, byte[] bytes) {
-        try {
-            Files.createDirectories(target.getParent());
-            Path staging = staging(target);
-            Files.write(staging, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new SimulatorException("cannot write " + target + ": " + e.getMessage(), e);
-        }
-    }
-
     static void putJson(Path target, JsonNode node) {
-        put(target, pretty(node));
-    }
-
-    /** A staging name the object store would use for {@code target}: the name, {@code #} and a number. */
-    static Path staging(Path target) {
-        return target.resolveSibling(target.getFileName() + "#" + ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE));
+        ObjectStore.put(target, pretty(node));
     }
 }
