@@ -33,22 +33,20 @@ public final class RestartLoader {
 
         List<CheckpointRef> kept = CheckpointFilter.keep(perMonth, CheckpointFilter.cutoff(latestSeq, n));
         if (kept.isEmpty()) {
-            return fromSnapshots(window, n, options.foldRule());
+            // No month reaches the cutoff, so there are snapshots (the newest is above every checkpoint).
+            return fromSnapshots(window, newest, n, options.foldRule());
         }
         return fromCheckpoints(kept.stream().map(CheckpointFiles::read).toList(), window, newest, n, options.foldRule());
     }
 
     /**
      * {@code new_from_persisted_snapshots}: the N newest snapshots folded newest first. Under the server's rule
-     * adds are not de-duplicated here (§3.4).
+     * adds are not de-duplicated here (§3.4). The sequences and the file id seed come from the newest snapshot
+     * even when N is 0 (possible in 3.2–3.8.1, §3.2): the server finds it with {@code load_snapshots(1)}.
      */
-    private static LoadedState fromSnapshots(List<SnapshotDoc> window, int n, FoldRule rule) {
+    private static LoadedState fromSnapshots(List<SnapshotDoc> window, SnapshotDoc newest, int n, FoldRule rule) {
         FileMap files = new FileMap();
         fold(files, window, rule, rule == FoldRule.ORDER_INDEPENDENT);
-        if (window.isEmpty()) {
-            return new LoadedState(files.toListing(), window, List.of(), n, -1, 0, 0, 0);
-        }
-        SnapshotDoc newest = window.get(0);
         return new LoadedState(files.toListing(), window, List.of(), n, newest.snapshotSeq(), newest.walSeq(),
                 newest.catalogSeq(), newest.nextFileId());
     }

@@ -94,7 +94,6 @@ final class ServerProcess {
     Optional<SnapshotDoc> persistSnapshot() {
         Instant now = env.clock().get();
         if (env.options().retentionPeriod() != null) {
-            // remove_files_for_deletion runs with every snapshot (§2.3).
             expire(now);
         }
         if (buffer.isEmpty() && pendingRemovals.isEmpty()) {
@@ -153,11 +152,22 @@ final class ServerProcess {
         return new RetentionResult(deleted.toListing(), written);
     }
 
+    /**
+     * {@code remove_files_for_deletion} (§2.3): expired files leave {@code PersistedFiles}, go to the next
+     * snapshot's {@code removed_files}, and their objects are deleted (in the background, best effort, in the
+     * server; here at once, a missing one counting as deleted).
+     */
     private void expire(Instant now) {
         long cutoff = cutoffNs(now);
+        int deleted = 0;
         for (TableRef t : List.copyOf(persisted.tables())) {
-            persisted.removeIf(t, f -> f.maxTime() < cutoff).forEach(f -> pendingRemovals.addIfAbsent(t, f));
+            for (ParquetFile f : persisted.removeIf(t, f -> f.maxTime() < cutoff)) {
+                pendingRemovals.addIfAbsent(t, f);
+                ObjectStore.delete(env.node().file(f.path()), env.node().dataDir());
+                deleted++;
+            }
         }
+        env.stats().deleted(deleted);
     }
 
     private long cutoffNs(Instant now) {

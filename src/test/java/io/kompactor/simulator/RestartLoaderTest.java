@@ -34,6 +34,9 @@ class RestartLoaderTest {
         LoadedState v36 = RestartLoader.load(Fixtures.dataDir("core-3.6"), "node0", LoadOptions.server());
         assertEquals(List.of(110, 4383), List.of(v36.files().fileCount(), v36.n()));
         assertFalse(v36.fromCheckpoints());
+        LoadedState none = RestartLoader.load(Fixtures.dataDir("core-3.6"), "node0", new LoadOptions(0, FoldRule.SERVER));
+        assertEquals(List.of(0L, 23L), List.of((long) none.files().fileCount(), none.latestSnapshotSeq()),
+                "N = 0 loses every file, not the sequence");
 
         LoadedState v39 = RestartLoader.load(Fixtures.dataDir("core-3.9"), "node0", LoadOptions.server());
         assertTrue(v39.fromCheckpoints());
