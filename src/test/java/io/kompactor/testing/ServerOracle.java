@@ -26,16 +26,24 @@ public final class ServerOracle {
 
     /** Tables keyed "db/table" (ids), in key order. */
     public Map<String, TableRows> load(Path dataDir, String host) {
-        Map<String, List<OracleFile>> visible = visibleFiles(dataDir, host);
+        Map<String, List<Path>> files = new TreeMap<>();
+        visibleFiles(dataDir, host).forEach((table, list) ->
+                files.put(table, list.stream().map(f -> dataDir.resolve(f.path()).toAbsolutePath()).toList()));
+        return rowsOf(files, dataDir + " host " + host);
+    }
+
+    /**
+     * What a query returns when each table's files are exactly {@code filesByTable} (write order), e.g. the
+     * simulator ledger's record of every file ever written: the expected result whatever happened to the data dir.
+     */
+    public Map<String, TableRows> rowsOf(Map<String, List<Path>> filesByTable, String what) {
         Map<String, TableRows> out = new TreeMap<>();
         try (Connection c = open()) {
-            for (var e : visible.entrySet()) {
-                List<String> paths = e.getValue().stream()
-                        .map(f -> dataDir.resolve(f.path()).toAbsolutePath().toString()).toList();
-                out.put(e.getKey(), rows(c, paths));
+            for (var e : filesByTable.entrySet()) {
+                out.put(e.getKey(), rows(c, e.getValue().stream().map(p -> p.toAbsolutePath().toString()).toList()));
             }
         } catch (SQLException ex) {
-            throw new IllegalStateException("oracle cannot read " + dataDir + " host " + host + ": " + ex.getMessage(), ex);
+            throw new IllegalStateException("oracle cannot read " + what + ": " + ex.getMessage(), ex);
         }
         return out;
     }

@@ -1,0 +1,32 @@
+package io.kompactor.simulator;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * A clock the caller moves: tests and the benchmark run days of data time in seconds, and never sleep to make
+ * time pass. Safe to read from the simulator's HTTP thread while the caller advances it.
+ */
+public final class SimClock implements Supplier<Instant> {
+    private final AtomicReference<Instant> now;
+
+    public SimClock(Instant start) {
+        this.now = new AtomicReference<>(Objects.requireNonNull(start, "start"));
+    }
+
+    @Override
+    public Instant get() {
+        return now.get();
+    }
+
+    public Instant advance(Duration d) {
+        return now.updateAndGet(t -> t.plus(d));
+    }
+
+    public void set(Instant t) {
+        now.set(Objects.requireNonNull(t, "t"));
+    }
+}
