@@ -65,7 +65,7 @@ final class LegacyJournal {
                 docs.add(new DocChange(path, kind, backup, d.path("sha256Before").asText(null), null,
                         d.path("sha256After").asText(null), List.of(),
                         removed.isEmpty() ? List.of() : List.of(new TableFiles(Long.parseLong(table[0]),
-                                Long.parseLong(table[1]), removed))));
+                                Long.parseLong(table[1]), removed)), null));
             }
             Group g = new Group(Long.parseLong(table[0]), Long.parseLong(table[1]), window, window, inputs, outputs);
             return new JournalEntry(JournalEntry.VERSION, tx, TxKind.COMPACT, TxState.valueOf(n.path("state").asText()),

@@ -316,7 +316,9 @@ public final class Transactions {
         }
         JournalEntry entry;
         try {
-            List<DocChange> docs = exec.prepare(tx, Placement.forRollback(m, target, earlier, ws.dataDir()));
+            Map<String, DocChange> restorable = new HashMap<>();
+            target.docs().forEach(d -> restorable.put(d.path(), d));
+            List<DocChange> docs = exec.prepare(tx, Placement.forRollback(m, target, earlier, ws.dataDir()), restorable);
             entry = new JournalEntry(JournalEntry.VERSION, tx, TxKind.ROLLBACK, TxState.PREPARED, ws.dataDirId(), host,
                     now(), now(), null, target.tx(), target.groups(), docs, moves, null, null);
             ws.journal().write(entry);

@@ -40,6 +40,15 @@ final class TxExecutor {
 
     /** Reads each file to change, keeps a byte-exact backup of it and works out the hashes of every step. */
     List<DocChange> prepare(String tx, List<Placement.Edit> edits) throws IOException {
+        return prepare(tx, edits, Map.of());
+    }
+
+    /**
+     * As {@link #prepare(String, List)}; {@code restorable} maps object paths to an earlier transaction's change of
+     * that file: where the file still holds exactly what that transaction wrote, its final content is that
+     * transaction's backup, byte for byte (a rollback of untouched files restores them exactly).
+     */
+    List<DocChange> prepare(String tx, List<Placement.Edit> edits, Map<String, DocChange> restorable) throws IOException {
         List<DocChange> out = new ArrayList<>();
         for (Placement.Edit e : edits) {
             Path file = e.doc().file();
@@ -47,14 +56,22 @@ final class TxExecutor {
             if (!now.doc().json().equals(e.doc().json())) {
                 throw new StaleException(file + " changed since planning; plan again");
             }
-            MetadataDoc added = now.doc().edit(Set.of(), e.add());
-            MetadataDoc after = added.edit(Placement.ids(e.remove()), Map.of());
             String path = Placement.objectPath(ws.dataDir(), e.doc());
+            boolean adds = !e.add().values().stream().allMatch(List::isEmpty);
+            MetadataDoc added = now.doc().edit(Set.of(), e.add());
+            byte[] after = added.edit(Placement.ids(e.remove()), Map.of()).bytes();
+            DocChange earlier = restorable.get(path);
+            String restoreFrom = null;
+            if (earlier != null && sha256(now.bytes()).equals(earlier.shaAfter())
+                    && Files.isRegularFile(ws.state().root().resolve(earlier.backup()))) {
+                restoreFrom = earlier.backup();
+                after = Files.readAllBytes(ws.state().root().resolve(restoreFrom));
+            }
             Path backup = ws.state().backup(tx).resolve(path);
             ws.files().write(backup, now.bytes(), now.mtime());
             out.add(new DocChange(path, e.doc().kind(), ws.state().root().relativize(backup).toString(),
-                    sha256(now.bytes()), e.add().values().stream().allMatch(List::isEmpty) ? null : sha256(added.bytes()),
-                    sha256(after.bytes()), TableFiles.of(e.add()), removedByTable(e.remove(), now.doc())));
+                    sha256(now.bytes()), adds ? sha256(added.bytes()) : null, sha256(after), TableFiles.of(e.add()),
+                    removedByTable(e.remove(), now.doc()), restoreFrom));
         }
         return out;
     }
@@ -71,16 +88,36 @@ final class TxExecutor {
             }
         }
         for (DocChange d : e.docs()) {
-            if (d.adds()) {
+            if (d.adds() && !(d.restoreFrom() != null && !d.removes())) {
                 step(d, d.shaBefore(), d.shaAdded(), doc -> doc.edit(Set.of(), TableFiles.toMap(d.added())));
+            } else if (d.adds()) {
+                restoreStep(d, d.shaBefore()); // only additions: the earlier backup is the whole change
             }
         }
         for (DocChange d : e.docs()) {
-            if (d.removes()) {
+            if (d.removes() && d.restoreFrom() != null) {
+                restoreStep(d, d.adds() ? d.shaAdded() : d.shaBefore());
+            } else if (d.removes()) {
                 step(d, d.adds() ? d.shaAdded() : d.shaBefore(), d.shaAfter(),
                         doc -> doc.edit(d.removedIds(), Map.of()));
             }
         }
+    }
+
+    /** A step whose result is an earlier transaction's backup of the file, byte for byte. */
+    private void restoreStep(DocChange d, String expected) throws IOException {
+        Path file = ws.resolve(d.path());
+        Current now = read(file, d.kind());
+        String sha = sha256(now.bytes());
+        if (sha.equals(d.shaAfter())) {
+            return;
+        }
+        if (!sha.equals(expected)) {
+            throw new StaleException(file + " changed since this transaction planned it (the server or another tool "
+                    + "wrote it); undone, plan again");
+        }
+        Path backup = ws.state().root().resolve(d.restoreFrom());
+        ws.files().write(file, Files.readAllBytes(backup), now.mtime());
     }
 
     private void step(DocChange d, String expected, String result, java.util.function.UnaryOperator<MetadataDoc> edit)
@@ -134,12 +171,13 @@ final class TxExecutor {
         JournalEntry asApplied = new JournalEntry(JournalEntry.VERSION, e.tx(), e.kind(), e.state(), e.dataDirId(),
                 e.host(), e.created(), e.updated(), e.policy(), e.subject(), groups, e.docs(), e.moves(), null, null);
         List<Placement.Edit> edits = Placement.forRollback(m, asApplied, removedPerDoc, ws.dataDir());
-        // journaled files this transaction added to, still holding exactly what it wrote: swap back whole, last
+        // journaled files that must lose entries and still hold exactly what this transaction wrote: swapped back to
+        // their backup whole (additions and removals at once), among the removals
         Set<String> swapWhole = new HashSet<>();
         for (Placement.Edit edit : edits) {
             String path = Placement.objectPath(ws.dataDir(), edit.doc());
             DocChange d = journaled.get(path);
-            if (d != null && d.adds() && holdsOurs(edit.doc().file(), d)) {
+            if (d != null && !edit.remove().isEmpty() && holdsOurs(edit.doc().file(), d)) {
                 swapWhole.add(path);
             }
         }
@@ -149,7 +187,7 @@ final class TxExecutor {
                 continue;
             }
             DocChange d = journaled.get(path);
-            if (d != null && !d.adds() && edit.remove().isEmpty() && holdsOurs(edit.doc().file(), d)) {
+            if (d != null && edit.remove().isEmpty() && holdsOurs(edit.doc().file(), d)) {
                 restore(d);
             } else {
                 editCurrent(edit.doc().file(), edit.doc().kind(), doc -> doc.edit(Set.of(), edit.add()));

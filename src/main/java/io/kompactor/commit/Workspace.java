@@ -111,6 +111,7 @@ public final class Workspace implements AutoCloseable {
         Ownership own = new Ownership(o.dataDir(), state.root());
         FileOps files = new FileOps(o.hook(), own);
         Workspace probe = new Workspace(o.dataDir(), state, null, files, o.clock(), o.lockWait(), o.command(), true);
+        probe.checkOwnership(marker, Identity.read(state)); // refuse before writing anything, the lock file included
         try (DataDirLock lock = probe.lock("setup")) {
             String id = probe.setUp(marker);
             return new Workspace(o.dataDir(), state, id, files, o.clock(), o.lockWait(), o.command(), true);
@@ -120,7 +121,29 @@ public final class Workspace implements AutoCloseable {
     }
 
     private String setUp(Marker marker) throws IOException {
+        marker = Marker.read(dataDir); // again, under the lock
         String stateId = Identity.read(state);
+        String id = checkOwnership(marker, stateId);
+        for (Path p : List.of(state.journal(), state.backupRoot(), state.stagedRoot(), state.retiredRoot(),
+                state.deadLetters(), state.tmp())) {
+            files.createDirectories(p);
+        }
+        // The marker first: a crash before the state dir's identity is written leaves a marker that names this state
+        // dir, which the next start adopts; the other order would leave a state dir that claims an unmarked data dir.
+        String recorded = state.root().startsWith(dataDir) ? dataDir.relativize(state.root()).toString()
+                : state.root().toString();
+        if (marker == null || !marker.stateDir().equals(recorded)) {
+            Marker.write(files, dataDir, id, recorded);
+        }
+        if (stateId == null) {
+            Identity.write(files, state, id, dataDir);
+        }
+        migrateLegacyJournal(id);
+        return id;
+    }
+
+    /** The data dir's UUID if this state dir may own it (a new one when nobody does yet); refuses otherwise. */
+    private String checkOwnership(Marker marker, String stateId) {
         String id;
         if (marker == null) {
             if (stateId != null) {
@@ -147,19 +170,6 @@ public final class Workspace implements AutoCloseable {
                 throw new SetupException(state.root() + " belongs to another data dir (UUID " + stateId + "), not to "
                         + dataDir + " (UUID " + id + ")");
             }
-        }
-        for (Path p : List.of(state.journal(), state.backupRoot(), state.stagedRoot(), state.retiredRoot(),
-                state.deadLetters(), state.tmp())) {
-            files.createDirectories(p);
-        }
-        migrateLegacyJournal(id);
-        if (stateId == null) {
-            Identity.write(files, state, id, dataDir);
-        }
-        String recorded = state.root().startsWith(dataDir) ? dataDir.relativize(state.root()).toString()
-                : state.root().toString();
-        if (marker == null || !marker.stateDir().equals(recorded)) {
-            Marker.write(files, dataDir, id, recorded);
         }
         return id;
     }

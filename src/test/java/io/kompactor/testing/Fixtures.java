@@ -49,7 +49,11 @@ public final class Fixtures {
 
     /** Copies fixture {@code name} into {@code target} (created), keeping file times; returns target as the data dir. */
     public static Path copy(String name, Path target) {
-        Path source = dataDir(name);
+        return copyTree(dataDir(name), target);
+    }
+
+    /** A copy of any directory tree, file times kept: for tests that snapshot a state and start from it many times. */
+    public static Path copyTree(Path source, Path target) {
         try (Stream<Path> walk = Files.walk(source)) {
             List<Path> all = walk.toList();
             for (Path p : all) {
@@ -61,7 +65,7 @@ public final class Fixtures {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot copy fixture " + source + " to " + target, e);
+            throw new UncheckedIOException("cannot copy " + source + " to " + target, e);
         }
         return target;
     }
