@@ -34,7 +34,7 @@ public final class DeadLetterBean {
         CompactionPlan plan = exchange.getProperty(PLAN_PROPERTY, CompactionPlan.class);
         Object body = exchange.getIn().getBody();
         String host = plan != null ? plan.host() : body instanceof HostTrigger t ? t.host()
-                : body instanceof SnapshotEvent e ? e.host() : null;
+                : body instanceof MetadataEvent e ? e.host() : null;
         Integer redeliveries = exchange.getProperty(FailedAttemptCounter.RETRIES_PROPERTY, Integer.class);
         int attempts = 1 + (redeliveries == null ? 0 : redeliveries);
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);

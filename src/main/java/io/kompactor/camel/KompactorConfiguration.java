@@ -7,15 +7,15 @@ import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.support.processor.idempotent.MemoryIdempotentRepository;
 
 import java.time.Clock;
 
 /**
  * Binds the beans the routes in {@code routes/*.yaml} refer to, built from the {@code kompactor.*} properties:
- * {@code snapshotEvents}, {@code collectSnapshots}, {@code snapshotRepo}, {@code catchUp}, {@code planner},
- * {@code merger}, {@code committer}, {@code deadLetters}, {@code countFailure}, {@code retirer}, plus
- * {@code kompactorRuntime} and {@code kompactorMetrics}. Behaviour lives in these beans, wiring in the YAML.
+ * {@code hostScanner}, {@code metadataWatcher}, {@code changeCollector}, {@code planner}, {@code merger},
+ * {@code committer}, {@code deadLetters}, {@code failureCounter}, {@code retirer}, plus {@code kompactorRuntime} and
+ * {@code kompactorMetrics} (and the earlier names {@code catchUp}, {@code collectSnapshots}, {@code countFailure} as
+ * aliases). Behaviour lives in these beans, wiring in the YAML.
  * <p>
  * Tests (or embedders) may bind a {@link FaultHook} as {@code faultHook} and a {@link Clock} as {@code clock}
  * before start.
@@ -44,16 +44,32 @@ public final class KompactorConfiguration implements CamelConfiguration {
 
         registry.bind("kompactorRuntime", runtime);
         registry.bind("kompactorMetrics", metrics);
-        registry.bind("snapshotEvents", new SnapshotEvents(settings));
-        registry.bind("collectSnapshots", new SnapshotBatchStrategy());
-        // keys are path + mtime: the compactor's own rewrites keep the mtime, so they are not seen as new
-        registry.bind("snapshotRepo", MemoryIdempotentRepository.memoryIdempotentRepository(100_000));
-        registry.bind("catchUp", new CatchUp(runtime));
-        registry.bind("planner", new PlannerBean(runtime));
-        registry.bind("merger", new MergerBean(runtime));
-        registry.bind("committer", new CommitterBean(runtime));
-        registry.bind("deadLetters", new DeadLetterBean(runtime));
-        registry.bind("countFailure", new FailedAttemptCounter(runtime));
-        registry.bind("retirer", new RetirerBean(runtime));
+        MetadataWatcher watcher = new MetadataWatcher(runtime);
+        context.addService(new org.apache.camel.support.service.ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                watcher.close();
+            }
+        }, true, true);
+        bindAs(registry, watcher, "metadataWatcher");
+        bindAs(registry, new SnapshotBatchStrategy(), "changeCollector", "collectSnapshots");
+        bindAs(registry, new CatchUp(runtime), "hostScanner", "catchUp");
+        bindAs(registry, new PlannerBean(runtime), "planner");
+        bindAs(registry, new MergerBean(runtime), "merger");
+        bindAs(registry, new CommitterBean(runtime), "committer");
+        bindAs(registry, new DeadLetterBean(runtime), "deadLetters");
+        bindAs(registry, new FailedAttemptCounter(runtime), "failureCounter", "countFailure");
+        bindAs(registry, new RetirerBean(runtime), "retirer");
+    }
+
+    /**
+     * Bean names are part of the ops interface (custom routes refer to them): a renamed bean keeps its old name as an
+     * alias.
+     */
+    private static void bindAs(Registry registry, Object bean, String name, String... aliases) {
+        registry.bind(name, bean);
+        for (String a : aliases) {
+            registry.bind(a, bean);
+        }
     }
 }

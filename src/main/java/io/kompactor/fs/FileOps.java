@@ -29,6 +29,14 @@ public final class FileOps {
     private final FaultHook hook;
     private final Ownership ownership;
     private final AtomicLong tmpCounter = new AtomicLong();
+    /** The identity (device, inode) of the last file we put at each path: a watcher ignores its own writes by it. */
+    private final java.util.Map<Path, Object> ours = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(256, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<Path, Object> e) {
+                    return size() > 10_000;
+                }
+            });
 
     public FileOps(FaultHook hook, Ownership ownership) {
         this.hook = hook;
@@ -69,11 +77,36 @@ public final class FileOps {
                 Files.setLastModifiedTime(tmp, mtime);
             }
             ownership.replacement(tmp, target);
+            Object key = fileKey(tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            remember(target, key);
         } finally {
             Files.deleteIfExists(tmp);
         }
         fsyncDir(dir);
+    }
+
+    /**
+     * True when the file now at {@code p} is the one this instance last put there (a rename keeps the identity), so a
+     * watcher of the server's metadata can tell its own rewrites from the server's.
+     */
+    public boolean isOurs(Path p) {
+        Object key = ours.get(p.toAbsolutePath().normalize());
+        return key != null && key.equals(fileKey(p));
+    }
+
+    private void remember(Path p, Object key) {
+        if (key != null) {
+            ours.put(p.toAbsolutePath().normalize(), key);
+        }
+    }
+
+    private static Object fileKey(Path p) {
+        try {
+            return Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /**

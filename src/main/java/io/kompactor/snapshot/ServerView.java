@@ -10,9 +10,10 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The files a restarted server would load for one node (§3.1–3.4): the N newest snapshots, or the latest
- * checkpoint of each month plus the snapshots after them. {@code removedIds} are files some snapshot or checkpoint
- * marks as removed; whether the server honours that depends on the load path, so the planner leaves them alone.
+ * The files a restarted server would load for one node (docs/format.md, "How a restarting server loads files"): the
+ * N newest snapshots, or, when checkpoints reach into that window, the latest checkpoint of each month the overlap
+ * filter keeps plus the newest snapshots after them. {@code removedIds} are files some snapshot or checkpoint marks as
+ * removed; whether the server honours that depends on the load path, so the planner leaves them alone.
  */
 public record ServerView(String host, Map<TableKey, List<ParquetFileEntry>> visible, Set<Long> removedIds,
                          int loadedSnapshots, long maxCheckpointSequence) {
@@ -20,16 +21,17 @@ public record ServerView(String host, Map<TableKey, List<ParquetFileEntry>> visi
     public static ServerView of(HostMetadata m, int n) {
         Map<Long, TableFile> byId = new LinkedHashMap<>();
         Set<Long> removed = new HashSet<>();
+        long latest = m.snapshots().isEmpty() ? 0 : m.snapshots().get(0).sequence();
+        List<Checkpoint> kept = overlapping(latestPerMonth(m.checkpoints()), cutoff(latest, n));
         long maxCp = -1;
-        List<Checkpoint> latest = latestPerMonth(m.checkpoints());
-        for (Checkpoint cp : latest) {
+        for (Checkpoint cp : kept) {
             cp.pendingRemovedIds().forEach(byId::remove);
             removed.addAll(cp.pendingRemovedIds());
             put(byId, cp.files());
-            maxCp = Math.max(maxCp, cp.lastSnapshotSequence());
+            maxCp = Math.max(maxCp, sequenceOf(cp));
         }
         final long cutoff = maxCp;
-        List<Snapshot> loaded = m.snapshots().stream().filter(s -> s.sequence() > cutoff).limit(n).toList();
+        List<Snapshot> loaded = m.snapshots().stream().limit(n).filter(s -> s.sequence() > cutoff).toList();
         // newest first, as the server folds them
         for (Snapshot s : loaded) {
             put(byId, s.files());
@@ -37,8 +39,8 @@ public record ServerView(String host, Map<TableKey, List<ParquetFileEntry>> visi
         for (Snapshot s : m.snapshots()) {
             removed.addAll(s.removedIds());
         }
-        if (!latest.isEmpty()) {
-            // on the checkpoint path removals of loaded snapshots do apply (§3.4)
+        if (!kept.isEmpty()) {
+            // on the checkpoint path removals of loaded snapshots do apply
             loaded.forEach(s -> s.removedIds().forEach(byId::remove));
         }
         Map<TableKey, List<ParquetFileEntry>> visible = new TreeMap<>();
@@ -49,11 +51,45 @@ public record ServerView(String host, Map<TableKey, List<ParquetFileEntry>> visi
         return new ServerView(m.host(), visible, Set.copyOf(removed), loaded.size(), maxCp);
     }
 
+    /** {@code latest_snapshot_seq - N}, never below 0 (sequences are unsigned). */
+    static long cutoff(long latestSequence, int n) {
+        return Math.max(0, latestSequence - n);
+    }
+
+    /**
+     * {@code list_latest_checkpoints_per_month(Some(cutoff))}: of the latest checkpoint per month, months oldest first,
+     * month i is kept when its sequence reaches the cutoff or month i+1's does (month i+1's range then contains the
+     * cutoff). Older months are dropped although they list files; with none kept the server loads snapshots only.
+     */
+    static List<Checkpoint> overlapping(List<Checkpoint> latestPerMonth, long cutoff) {
+        List<Checkpoint> kept = new ArrayList<>();
+        for (int i = 0; i < latestPerMonth.size(); i++) {
+            boolean own = Long.compareUnsigned(sequenceOf(latestPerMonth.get(i)), cutoff) >= 0;
+            boolean next = i + 1 < latestPerMonth.size()
+                    && Long.compareUnsigned(sequenceOf(latestPerMonth.get(i + 1)), cutoff) >= 0;
+            if (own || next) {
+                kept.add(latestPerMonth.get(i));
+            }
+        }
+        return kept;
+    }
+
+    /** The server reads a checkpoint's sequence from its file name ({@code u64::MAX - seq}), not from its JSON. */
+    static long sequenceOf(Checkpoint c) {
+        String name = c.doc().file().getFileName().toString();
+        int dot = name.indexOf('.');
+        try {
+            return -1L - Long.parseUnsignedLong(name.substring(0, dot));
+        } catch (RuntimeException e) {
+            return c.lastSnapshotSequence();
+        }
+    }
+
     /** The loader takes the first path per month in lexicographic order, i.e. the highest sequence (§2.5). */
     static List<Checkpoint> latestPerMonth(List<Checkpoint> all) {
         Map<String, Checkpoint> perMonth = new TreeMap<>();
         for (Checkpoint c : all) {
-            perMonth.merge(c.yearMonth(), c, (a, b) -> a.lastSnapshotSequence() >= b.lastSnapshotSequence() ? a : b);
+            perMonth.merge(c.yearMonth(), c, (a, b) -> Long.compareUnsigned(sequenceOf(a), sequenceOf(b)) >= 0 ? a : b);
         }
         return List.copyOf(perMonth.values());
     }

@@ -35,7 +35,7 @@ class CustomisationTest {
                 Files.copy(p, routes.resolve(p.getFileName()));
             }
         }
-        Path compaction = routes.resolve("compaction.yaml");
+        Path compaction = routes.resolve("compaction.camel.yaml");
         String yaml = Files.readString(compaction);
         String commitStep = "        - bean:\n            ref: committer\n            method: commit\n";
         assertTrue(yaml.contains(commitStep));

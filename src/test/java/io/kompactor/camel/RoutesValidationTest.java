@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Every shipped routes/*.yaml parses, builds against the real beans and placeholders, and logs no warning. */
+/** The shipped routes/*.camel.yaml parse, build together against the real beans and placeholders, and log no warning. */
 class RoutesValidationTest {
     @TempDir
     Path tmp;
@@ -51,22 +51,27 @@ class RoutesValidationTest {
         Level before = root.getLevel();
         root.addAppender(capture);
         try {
-            for (Path f : files) {
-                try (CamelContext ctx = new DefaultCamelContext()) {
-                    Properties p = new Properties();
-                    p.putAll(KompactorSettings.DEFAULTS);
-                    p.put("kompactor.data-dir", data.toString());
-                    ctx.getPropertiesComponent().setInitialProperties(p);
-                    ctx.getPropertiesComponent().setLocation("file:config/application.properties");
-                    ctx.getPropertiesComponent().setOverrideProperties(props("kompactor.data-dir", data.toString()));
-                    new KompactorConfiguration().configure(ctx);
-                    ctx.setAutoStartup(false);
-                    int before0 = ctx.getRoutes().size();
-                    PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx, "file:" + f.toAbsolutePath()));
-                    ctx.start();
-                    assertTrue(ctx.getRoutes().size() > before0 || f.getFileName().toString().contains("errors"),
-                            f + " defines no route");
+            try (CamelContext ctx = new DefaultCamelContext()) {
+                Properties p = new Properties();
+                p.putAll(KompactorSettings.DEFAULTS);
+                p.put("kompactor.data-dir", data.toString());
+                ctx.getPropertiesComponent().setInitialProperties(p);
+                ctx.getPropertiesComponent().setLocation("file:config/application.properties");
+                ctx.getPropertiesComponent().setOverrideProperties(props("kompactor.data-dir", data.toString()));
+                new KompactorConfiguration().configure(ctx);
+                ctx.setAutoStartup(false);
+                for (Path f : files) {
+                    org.apache.camel.model.Model model = ctx.getCamelContextExtension().getContextPlugin(
+                            org.apache.camel.model.Model.class);
+                    int before0 = model.getRouteDefinitions().size() + model.getRouteConfigurationDefinitions().size();
+                    PluginHelper.getRoutesLoader(ctx).loadRoutes(ResourceHelper.resolveMandatoryResource(ctx,
+                            "file:" + f.toAbsolutePath()));
+                    int after = model.getRouteDefinitions().size() + model.getRouteConfigurationDefinitions().size();
+                    assertTrue(after > before0, f + " defines no route or route configuration");
                 }
+                ctx.start();
+                assertTrue(files.stream().allMatch(f -> f.getFileName().toString().endsWith(".camel.yaml")),
+                        "route files are named *.camel.yaml, as Camel tooling expects: " + files);
             }
         } finally {
             root.removeAppender(capture);
