@@ -28,6 +28,14 @@ public final class VerifyCommand implements Callable<Integer> {
     @Mixin
     DataDirOptions data;
 
+    @picocli.CommandLine.Option(names = "--strict", description = "Warnings (rows a query would return twice until the "
+            + "next compaction of their window) count as problems: exit 1.")
+    boolean strict;
+
+    @picocli.CommandLine.Option(names = "--loaded-snapshots", paramLabel = "<n>", defaultValue = "0",
+            description = "How many snapshot files the server loads at start (0: the version's default).")
+    int loadedSnapshots;
+
     @Override
     public Integer call() throws SQLException {
         PrintWriter out = spec.commandLine().getOut();
@@ -44,13 +52,15 @@ public final class VerifyCommand implements Callable<Integer> {
             }
         }
         try (Connection c = DuckDb.openLight()) {
-            Verifier v = new Verifier(c);
+            Verifier v = new Verifier(c, loadedSnapshots);
             for (String host : hosts) {
                 VerifyReport r = v.verify(data.dataDir(), host);
                 r.problems().forEach(p -> out.println("PROBLEM " + r.host() + ": " + p));
-                out.printf("%s: %s checked, %s%n", r.host(), io.kompactor.engine.Units.count(r.filesChecked(), "file"),
-                        r.ok() ? "OK" : r.problems().size() + " problem(s)");
-                problems += r.problems().size();
+                r.warnings().forEach(w -> out.println("WARNING " + r.host() + ": " + w));
+                out.printf("%s: %s checked, %s%s%n", r.host(), io.kompactor.engine.Units.count(r.filesChecked(), "file"),
+                        r.ok() ? "OK" : io.kompactor.engine.Units.count(r.problems().size(), "problem"),
+                        r.warnings().isEmpty() ? "" : ", " + io.kompactor.engine.Units.count(r.warnings().size(), "warning"));
+                problems += r.problems().size() + (strict ? r.warnings().size() : 0);
             }
         }
         return problems == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;

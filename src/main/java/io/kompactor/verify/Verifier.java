@@ -12,7 +12,9 @@ import io.kompactor.snapshot.HostMetadata;
 import io.kompactor.snapshot.MetadataDoc;
 import io.kompactor.snapshot.MetadataException;
 import io.kompactor.snapshot.ParquetFileEntry;
+import io.kompactor.snapshot.ServerView;
 import io.kompactor.snapshot.Snapshot;
+import io.kompactor.plan.CompactedName;
 import io.kompactor.snapshot.TableKey;
 
 import java.nio.file.Files;
@@ -37,9 +39,12 @@ import java.util.Set;
 public final class Verifier {
     private final Connection duckdb;
     private final ParquetInspector inspector = new ParquetInspector();
+    private final int loadedSnapshots;
 
-    public Verifier(Connection duckdb) {
+    /** {@code loadedSnapshots}: the server's N (0: the default of the data dir's version). */
+    public Verifier(Connection duckdb, int loadedSnapshots) {
         this.duckdb = duckdb;
+        this.loadedSnapshots = loadedSnapshots;
     }
 
     /** Problems found for one host, each naming the file; empty when everything holds. */
@@ -49,7 +54,7 @@ public final class Verifier {
         try {
             m = HostMetadata.load(dataDir, host);
         } catch (MetadataException e) {
-            return new VerifyReport(host, 0, List.of(e.getMessage()));
+            return new VerifyReport(host, 0, List.of(e.getMessage()), List.of());
         }
         Set<Long> removed = new HashSet<>();
         m.snapshots().forEach(s -> removed.addAll(s.removedIds()));
@@ -71,7 +76,67 @@ public final class Verifier {
         for (ParquetFileEntry e : toCheck.values()) {
             checkFile(dataDir, e, problems);
         }
-        return new VerifyReport(host, toCheck.size(), problems);
+        List<String> warnings = new ArrayList<>();
+        ServerView view = ServerView.of(m, loadedSnapshots > 0 ? loadedSnapshots : m.era().defaultLoadedSnapshots());
+        if (problems.isEmpty()) {
+            view.visible().forEach((table, files) -> checkKeysVisibleTwice(dataDir, table, files, warnings));
+        }
+        return new VerifyReport(host, toCheck.size(), problems, warnings);
+    }
+
+    /**
+     * The server de-duplicates only within a {@code chunk_time} partition (docs/format.md, "Query path"), and a
+     * compacted file is one partition for its whole window: a later file of that window in another partition that
+     * repeats keys of it makes those rows show twice until the window is compacted again.
+     */
+    private void checkKeysVisibleTwice(Path dataDir, TableKey table, List<ParquetFileEntry> files, List<String> warnings) {
+        for (ParquetFileEntry c : files) {
+            if (CompactedName.writeOrderOf(c.path()).isEmpty()) {
+                continue;
+            }
+            for (ParquetFileEntry f : files) {
+                if (f == c || f.chunkTime() == c.chunkTime() || f.maxTime() < c.minTime() || f.minTime() > c.maxTime()) {
+                    continue;
+                }
+                long twice = sharedKeys(dataDir.resolve(c.path()), dataDir.resolve(f.path()), f.minTime(), f.maxTime());
+                if (twice > 0) {
+                    warnings.add("table " + table + ": " + twice + " key(s) of " + f.path() + " repeat keys of compacted "
+                            + c.path() + " in another partition: a query returns those rows twice until the window is "
+                            + "compacted again");
+                }
+            }
+        }
+    }
+
+    private long sharedKeys(Path compacted, Path other, long from, long to) {
+        List<String> key = new ArrayList<>();
+        for (Path p : List.of(compacted, other)) {
+            ParquetFacts f = inspector.inspect(duckdb, p);
+            if (f.arrowSchemaBase64() == null) {
+                return 0;
+            }
+            for (ColumnSpec col : ArrowSchemas.decode(f.arrowSchemaBase64()).columns()) {
+                String q = '"' + col.name().replace("\"", "\"\"") + '"';
+                if ((col.type() == InfluxType.TAG || col.type() == InfluxType.TIME) && !key.contains(q)) {
+                    key.add(q);
+                }
+            }
+        }
+        String sql = "SELECT count(*) FROM (SELECT 1 FROM read_parquet([?, ?], union_by_name = true, filename = true) "
+                + "WHERE epoch_ns(\"time\") BETWEEN ? AND ? GROUP BY " + String.join(", ", key)
+                + " HAVING count(DISTINCT filename) > 1)";
+        try (PreparedStatement ps = duckdb.prepareStatement(sql)) {
+            ps.setString(1, compacted.toString());
+            ps.setString(2, other.toString());
+            ps.setLong(3, from);
+            ps.setLong(4, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            return 0; // the files were checked above; a failure here is not a second problem
+        }
     }
 
     private static void checkTotals(HostMetadata m, List<String> problems) {

@@ -53,6 +53,22 @@ public final class RestartedServer {
         return look(dataDir, host).listing();
     }
 
+    /** The listed files that are missing on disk (or have another size than listed). */
+    public List<OracleFile> missingFiles(Path dataDir, String host) {
+        List<OracleFile> out = new ArrayList<>();
+        oracle.visibleFiles(dataDir, host).values().forEach(files -> files.forEach(f -> {
+            Path p = dataDir.resolve(f.path());
+            try {
+                if (!Files.isRegularFile(p) || Files.size(p) != f.sizeBytes()) {
+                    out.add(f);
+                }
+            } catch (IOException e) {
+                out.add(f);
+            }
+        }));
+        return out;
+    }
+
     /** Fails when a file the restarted server would list is missing or has another size than listed. */
     public void assertNoMissingFile(Path dataDir, String host, String when) {
         View v = look(dataDir, host);
