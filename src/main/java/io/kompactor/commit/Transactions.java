@@ -213,7 +213,13 @@ public final class Transactions {
             return retired;
         } catch (IOException | RuntimeException ex) {
             // committed all the same; the originals stay in place until recovery finishes this
-            return e.withProblem("retiring originals failed: " + message(ex), now());
+            JournalEntry noted = e.withProblem("retiring originals failed: " + message(ex), now());
+            try {
+                ws.journal().write(noted);
+            } catch (IOException | RuntimeException ignored) {
+                // it stays COMMITTED either way, and recovery retries
+            }
+            return noted;
         }
     }
 
@@ -264,9 +270,11 @@ public final class Transactions {
         return new RollbackReport(lines);
     }
 
+    /** Later compactions of the same host still in effect, newest first. */
     private List<JournalEntry> laterCompactions(JournalEntry target) {
         return ws.journal().list().stream()
                 .filter(e -> e.kind() == TxKind.COMPACT && e.tx().compareTo(target.tx()) > 0)
+                .filter(e -> target.host().equals(e.host()))
                 .filter(e -> e.state() != TxState.ROLLED_BACK && e.state() != TxState.PREPARED)
                 .sorted(Comparator.comparing(JournalEntry::tx).reversed())
                 .toList();
@@ -319,8 +327,10 @@ public final class Transactions {
             Map<String, DocChange> restorable = new HashMap<>();
             target.docs().forEach(d -> restorable.put(d.path(), d));
             List<DocChange> docs = exec.prepare(tx, Placement.forRollback(m, target, earlier, ws.dataDir()), restorable);
+            // the policy says what becomes of the outputs, so that recovery finishes the rollback as it was asked
             entry = new JournalEntry(JournalEntry.VERSION, tx, TxKind.ROLLBACK, TxState.PREPARED, ws.dataDirId(), host,
-                    now(), now(), null, target.tx(), target.groups(), docs, moves, null, null);
+                    now(), now(), keepOutputs ? RetirePolicy.KEEP : RetirePolicy.IMMEDIATE, target.tx(), target.groups(),
+                    docs, moves, null, null);
             ws.journal().write(entry);
         } catch (IOException e) {
             cleanUnjournaled(tx);
@@ -565,7 +575,7 @@ public final class Transactions {
                 yield e.tx() + ": committed, finished (" + e.host() + " " + e.tables() + ")";
             }
             case ROLLBACK -> {
-                finishRollback(e, false);
+                finishRollback(e, e.policy() == RetirePolicy.IMMEDIATE);
                 yield e.tx() + ": rollback of " + e.subject() + " committed, finished";
             }
             case RECONCILE -> {

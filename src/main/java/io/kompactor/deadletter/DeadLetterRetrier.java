@@ -60,7 +60,7 @@ public final class DeadLetterRetrier {
         if (plan.isEmpty()) {
             store.delete(d.id());
             return new Outcome(d.id(), true, d.host() + " " + d.table() + " " + d.window()
-                    + ": nothing left to compact in this window (already compacted or fewer than 2 files); record removed", null);
+                    + ": nothing left to compact in this window (already compacted into one file); record removed", null);
         }
         PlanOutcome o = new CompactionEngine(null, merger, transactions, policy).execute(plan.get(), ProgressListener.NONE);
         if (o instanceof PlanOutcome.Failed f) {
