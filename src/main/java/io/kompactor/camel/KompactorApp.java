@@ -12,7 +12,7 @@ import java.util.Map;
  * (or {@code --config}), routes from {@code routes/*.yaml} (or {@code --routes}), the beans of
  * {@link KompactorConfiguration}. Precedence, highest first: {@link #override} (command-line options), environment
  * variables ({@code KOMPACTOR_DEBOUNCE_MS} overrides {@code kompactor.debounce-ms}), the properties file, then
- * {@link KompactorSettings#DEFAULTS}.
+ * the registry's defaults ({@link io.kompactor.config.Settings}).
  */
 public final class KompactorApp {
     private Path config = Path.of("config", "application.properties");

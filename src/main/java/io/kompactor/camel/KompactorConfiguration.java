@@ -26,6 +26,13 @@ public final class KompactorConfiguration implements CamelConfiguration {
     public void configure(CamelContext context) throws Exception {
         Registry registry = context.getRegistry();
         KompactorSettings settings = KompactorSettings.from(context.getPropertiesComponent());
+        // the routes' {{placeholders}} read the values as checked here, not the raw ones
+        if (context.getPropertiesComponent() instanceof org.apache.camel.component.properties.PropertiesComponent pc) {
+            java.util.Properties o = pc.getOverrideProperties() != null ? pc.getOverrideProperties()
+                    : new java.util.Properties();
+            settings.config().values().forEach(o::setProperty);
+            pc.setOverrideProperties(o);
+        }
         FaultHook hook = registry.lookupByNameAndType("faultHook", FaultHook.class);
         Clock clock = registry.lookupByNameAndType("clock", Clock.class);
         if (clock == null) {

@@ -49,7 +49,9 @@ public final class KompactorRuntime extends ServiceSupport {
         this.settings = settings;
         this.clock = clock;
         this.hook = hook;
-        this.planner = new Planner(settings.plannerOptions(), clock);
+        // late files of compacted windows are checked for repeated keys on the merger's DuckDB, opened on first need
+        this.planner = new Planner(settings.plannerOptions(), clock,
+                (dataDir, compacted, late) -> merger.lateKeys().repeats(dataDir, compacted, late));
         this.metrics = metrics;
         this.server = settings.influxDbUrl() == null ? null
                 : new InfluxDbServer(settings.influxDbUrl(), settings.influxDbToken(), settings.influxDbDatabases());
@@ -107,7 +109,7 @@ public final class KompactorRuntime extends ServiceSupport {
             return;
         }
         Workspace ws = Workspace.forWriting(new Workspace.Options(settings.dataDir(), settings.stateDir(),
-                Duration.ofMinutes(10), hook, clock, "run"));
+                settings.lockWait(), hook, clock, "run"));
         Transactions tx = new Transactions(ws, server == null ? ServerProbe.NONE : server::processId);
         Transactions.RecoveryReport r = tx.recover();
         r.lines().forEach(line -> LOG.info("recovery: {}", line));
@@ -117,7 +119,7 @@ public final class KompactorRuntime extends ServiceSupport {
                 settings.dataDir(), ws.state().root(), settings.hosts().isEmpty() ? "(every node dir)" : settings.hosts());
         this.workspace = ws;
         this.deadLetters = new DeadLetterStore(ws.state());
-        this.merger = new LazyMerger(settings.mergeSettings().withTmpDir(ws.scratch()));
+        this.merger = new LazyMerger(settings.mergeSettings(ws.scratch()));
         this.transactions = tx;
     }
 

@@ -1,111 +1,92 @@
 package io.kompactor.camel;
 
-import io.kompactor.engine.Units;
-import io.kompactor.snapshot.HostLayout;
-
+import io.kompactor.config.Configuration;
+import io.kompactor.config.Settings;
 import io.kompactor.merge.MergeSettings;
 import io.kompactor.plan.PlannerOptions;
+import io.kompactor.snapshot.HostLayout;
 import org.apache.camel.spi.PropertiesComponent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
 /**
- * The {@code kompactor.*} settings of the continuous mode, read from Camel's properties (application.properties,
- * then environment variables such as {@code KOMPACTOR_DATA_DIR}, then overrides). {@link #DEFAULTS} are the values
- * used when a key is set nowhere; {@code config/application.properties} documents each of them.
+ * The settings of the continuous mode: the registry's ({@link Settings}) {@code kompactor.*} keys as Camel resolves
+ * them (command-line options, then environment variables such as {@code KOMPACTOR_DATA_DIR}, then the properties
+ * file, then the registry's defaults), checked once by {@link Configuration}. An unknown key in the file or on the
+ * command line is an error naming the closest known key; an unknown {@code KOMPACTOR_*} variable is a warning.
  */
-public record KompactorSettings(Path dataDir, List<String> hosts, Path stateDir, PlannerOptions plannerOptions,
-                                MergeSettings mergeSettings, long debounceMs, int debounceMaxSnapshots, int workers,
-                                int retries, long retryDelayMs, URI influxDbUrl, String influxDbToken,
-                                List<String> influxDbDatabases, String influxDbHost, Duration retiredRetention) {
+public record KompactorSettings(Configuration config, Path dataDir, List<String> hosts, Path stateDir,
+                                PlannerOptions plannerOptions, URI influxDbUrl, String influxDbToken,
+                                List<String> influxDbDatabases, String influxDbHost, Duration retiredRetention,
+                                Duration lockWait) {
+    private static final Logger LOG = LoggerFactory.getLogger(KompactorSettings.class);
 
-    /** Every key with its default. Camel placeholders in routes/*.yaml resolve against these too. */
-    public static final Map<String, String> DEFAULTS;
-
-    static {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("kompactor.data-dir", "");
-        d.put("kompactor.hosts", "");
-        d.put("kompactor.state-dir", "");
-        d.put("kompactor.window-hours", "24");
-        d.put("kompactor.min-files", "2");
-        d.put("kompactor.settle", "1h");
-        d.put("kompactor.target-file-size", "1GiB");
-        d.put("kompactor.loaded-snapshots", "0");
-        d.put("kompactor.debounce-ms", "30000");
-        d.put("kompactor.debounce-max-snapshots", "100");
-        d.put("kompactor.debounce-check-interval-ms", "1000");
-        d.put("kompactor.poll-delay-ms", "2000");
-        d.put("kompactor.read-lock-min-age-ms", "1000");
-        d.put("kompactor.rescan-interval-ms", "3600000");
-        d.put("kompactor.workers", "2");
-        d.put("kompactor.retries", "3");
-        d.put("kompactor.retry-delay-ms", "5000");
-        d.put("kompactor.retry-backoff-multiplier", "2");
-        d.put("kompactor.duckdb.memory-limit", "");
-        d.put("kompactor.duckdb.threads", "0");
-        d.put("kompactor.influxdb.url", "");
-        d.put("kompactor.influxdb.token", "");
-        d.put("kompactor.influxdb.databases", "");
-        d.put("kompactor.influxdb.host", "");
-        d.put("kompactor.influxdb.check-interval-ms", "300000");
-        d.put("kompactor.retired-retention", "7d");
-        d.put("kompactor.gc-interval-ms", "3600000");
-        DEFAULTS = java.util.Collections.unmodifiableMap(d);
-    }
-
+    /** The registry's defaults as Camel's initial properties: placeholders in routes/*.yaml resolve against them. */
     public static Properties defaultProperties() {
         Properties p = new Properties();
-        p.putAll(DEFAULTS);
+        p.putAll(Settings.defaults());
         p.put("camel.main.routes-include-pattern", "file:routes/*.yaml");
         return p;
     }
 
+    /** From Camel's properties: every source's keys are checked, each registry key resolved as Camel would. */
     public static KompactorSettings from(PropertiesComponent pc) {
-        return from(key -> pc.resolveProperty(key).orElse(DEFAULTS.getOrDefault(key, "")));
+        Map<String, String> given = new LinkedHashMap<>();
+        Properties all = pc.loadProperties(k -> k.startsWith("kompactor."));
+        all.stringPropertyNames().forEach(k -> given.put(k, all.getProperty(k)));
+        if (pc instanceof org.apache.camel.component.properties.PropertiesComponent impl
+                && impl.getOverrideProperties() != null) {
+            Properties o = impl.getOverrideProperties();
+            o.stringPropertyNames().stream().filter(k -> k.startsWith("kompactor.")).forEach(k -> given.put(k, o.getProperty(k)));
+        }
+        for (var s : Settings.all()) {
+            pc.resolveProperty(s.key()).ifPresent(v -> given.put(s.key(), v));
+        }
+        warnUnknownEnvironment(System.getenv());
+        return from(Configuration.of(given));
     }
 
-    public static KompactorSettings from(java.util.function.Function<String, String> props) {
-        String dir = props.apply("kompactor.data-dir").trim();
-        if (dir.isEmpty()) {
+    /** From plain key/value settings (tests, embedders). */
+    public static KompactorSettings from(Map<String, String> properties) {
+        return from(Configuration.of(properties));
+    }
+
+    public static KompactorSettings from(Configuration c) {
+        Path dataDir = c.path("kompactor.data-dir");
+        if (dataDir == null) {
             throw new IllegalArgumentException("kompactor.data-dir is not set (config/application.properties, "
                     + "KOMPACTOR_DATA_DIR, or `kompactor run <data-dir>`)");
         }
-        Path dataDir = Path.of(dir).toAbsolutePath().normalize();
         if (!Files.isDirectory(dataDir)) {
             throw new IllegalArgumentException("kompactor.data-dir: " + dataDir + " is not a directory");
         }
-        String state = props.apply("kompactor.state-dir").trim();
-        // empty: the state dir that owns the data dir (its marker), else <data-dir>/.kompactor
-        Path stateDir = state.isEmpty() ? null : Path.of(state).toAbsolutePath().normalize();
-        PlannerOptions planner = new PlannerOptions(intOf(props, "kompactor.window-hours"), intOf(props, "kompactor.min-files"),
-                duration(props.apply("kompactor.settle")), bytes(props.apply("kompactor.target-file-size")),
-                intOf(props, "kompactor.loaded-snapshots"));
-        // the tmp dir is the process's scratch dir, known once the state dir is opened (KompactorRuntime)
-        MergeSettings merge = MergeSettings.defaults(Path.of(""));
-        String mem = props.apply("kompactor.duckdb.memory-limit").trim();
-        if (!mem.isEmpty()) {
-            merge = merge.withMemoryLimit(mem);
+        for (String key : List.of("kompactor.workers", "kompactor.debounce-max-snapshots", "kompactor.poll-delay-ms",
+                "kompactor.debounce-check-interval-ms", "kompactor.rescan-interval-ms", "kompactor.gc-interval-ms",
+                "kompactor.influxdb.check-interval-ms", "kompactor.retry-backoff-multiplier")) {
+            if (c.longOf(key) < 1) {
+                throw new IllegalArgumentException(key + ": must be at least 1, got " + c.get(key));
+            }
         }
-        int threads = intOf(props, "kompactor.duckdb.threads");
-        if (threads > 0) {
-            merge = merge.withThreads(threads);
-        }
-        String url = props.apply("kompactor.influxdb.url").trim();
-        return new KompactorSettings(dataDir, list(props.apply("kompactor.hosts")), stateDir, planner, merge,
-                longOf(props, "kompactor.debounce-ms"), intOf(props, "kompactor.debounce-max-snapshots"),
-                Math.max(1, intOf(props, "kompactor.workers")), intOf(props, "kompactor.retries"),
-                longOf(props, "kompactor.retry-delay-ms"), url.isEmpty() ? null : URI.create(url),
-                props.apply("kompactor.influxdb.token").trim(), list(props.apply("kompactor.influxdb.databases")),
-                props.apply("kompactor.influxdb.host").trim(), duration(props.apply("kompactor.retired-retention")));
+        String url = c.get("kompactor.influxdb.url");
+        return new KompactorSettings(c, dataDir, c.list("kompactor.hosts"), c.path("kompactor.state-dir"),
+                c.plannerOptions(), url.isEmpty() ? null : URI.create(url), c.get("kompactor.influxdb.token"),
+                c.list("kompactor.influxdb.databases"), c.get("kompactor.influxdb.host"),
+                c.duration("kompactor.retired-retention"), c.duration("kompactor.lock-wait"));
+    }
+
+    /** DuckDB's resources, spilling into the process's scratch dir. */
+    public MergeSettings mergeSettings(Path scratch) {
+        return config.mergeSettings(scratch);
     }
 
     /** The hosts to work on: those configured, or every node dir with a snapshots/ folder right now. */
@@ -116,35 +97,22 @@ public record KompactorSettings(Path dataDir, List<String> hosts, Path stateDir,
         return HostLayout.discoverHosts(dataDir);
     }
 
-    /** True when snapshots of {@code host} are to be compacted. */
+    /** True when metadata of {@code host} is watched and compacted. */
     public boolean watches(String host) {
         return hosts.isEmpty() ? !host.startsWith(".") : hosts.contains(host);
     }
 
-    private static int intOf(java.util.function.Function<String, String> props, String key) {
-        return (int) longOf(props, key);
+    /** Camel maps {@code KOMPACTOR_DEBOUNCE_MS} to {@code kompactor.debounce-ms}: a variable matching no key is a typo. */
+    static List<String> warnUnknownEnvironment(Map<String, String> env) {
+        List<String> known = Settings.all().stream().map(s -> envName(s.key())).toList();
+        List<String> unknown = env.keySet().stream().filter(k -> k.startsWith("KOMPACTOR_"))
+                .filter(k -> !known.contains(k) && !k.startsWith("KOMPACTOR_POLICY_")).sorted().toList();
+        unknown.forEach(k -> LOG.warn("environment variable {} sets no Kompactor setting (known: {}); ignored", k,
+                String.join(", ", known)));
+        return unknown;
     }
 
-    private static long longOf(java.util.function.Function<String, String> props, String key) {
-        String v = props.apply(key).trim();
-        try {
-            return Long.parseLong(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": not a number: '" + v + "'");
-        }
-    }
-
-    private static List<String> list(String s) {
-        return Arrays.stream(s.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toList();
-    }
-
-    /** "0", "90s", "30m", "1h", "7d" or ISO-8601 ("PT1H"); a bare number is seconds. */
-    public static Duration duration(String s) {
-        return Units.duration(s);
-    }
-
-    /** "1048576", "512MiB", "1GiB". */
-    public static long bytes(String s) {
-        return Units.bytes(s);
+    static String envName(String key) {
+        return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 }

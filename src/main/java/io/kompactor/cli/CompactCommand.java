@@ -1,6 +1,5 @@
 package io.kompactor.cli;
 
-import io.kompactor.engine.Units;
 import io.kompactor.commit.RetirePolicy;
 import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.Transactions;
@@ -8,7 +7,9 @@ import io.kompactor.commit.Workspace;
 import io.kompactor.engine.CompactionEngine;
 import io.kompactor.engine.LazyMerger;
 import io.kompactor.engine.RunReport;
-import io.kompactor.merge.MergeSettings;
+import io.kompactor.config.Configuration;
+import io.kompactor.merge.LateKeys;
+import io.kompactor.parquet.DuckDb;
 import io.kompactor.plan.Planner;
 import io.kompactor.plan.PlannerOptions;
 import picocli.CommandLine.Command;
@@ -22,7 +23,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "compact", mixinStandardHelpOptions = true,
+@Command(name = "compact", mixinStandardHelpOptions = true, defaultValueProvider = SettingDefaults.class,
         description = {"Merge each table's small parquet files into one time-sorted file per window and rewrite the "
                 + "snapshot metadata to list them instead. The InfluxDB server must be stopped.",
             "Exit codes: 0 all done, 1 some plans failed (the rest were committed), 2 usage or setup error."})
@@ -33,9 +34,9 @@ public final class CompactCommand implements Callable<Integer> {
     @Mixin
     DataDirOptions data;
 
-    @Option(names = "--window", paramLabel = "<hours>", defaultValue = "24",
+    @Option(names = "--window", paramLabel = "<hours>",
             description = "Window in hours, aligned to UTC midnight; divides 24 or is a multiple of it (default: ${DEFAULT-VALUE}).")
-    int windowHours;
+    String windowHours;
 
     @Option(names = "--dry-run", description = "Print the plan and change nothing, anywhere.")
     boolean dryRun;
@@ -46,22 +47,38 @@ public final class CompactCommand implements Callable<Integer> {
     @Option(names = "--verbose", description = "Also list every input and output file, and what was left alone and why.")
     boolean verbose;
 
-    @Option(names = "--min-files", paramLabel = "<n>", defaultValue = "2",
+    @Option(names = "--min-files", paramLabel = "<n>",
             description = "Compact a window only when it has at least this many files (default: ${DEFAULT-VALUE}).")
-    int minFiles;
+    String minFiles;
 
-    @Option(names = "--settle", paramLabel = "<duration>", defaultValue = "1h",
+    @Option(names = "--settle", paramLabel = "<duration>",
             description = "Leave windows that ended less than this ago, for late data (default: ${DEFAULT-VALUE}).")
     String settle;
 
-    @Option(names = "--target-size", paramLabel = "<size>", defaultValue = "1GiB",
+    @Option(names = "--target-size", paramLabel = "<size>",
             description = "Split a window's output into several files past this input size (default: ${DEFAULT-VALUE}).")
     String targetSize;
 
-    @Option(names = "--loaded-snapshots", paramLabel = "<n>", defaultValue = "0",
+    @Option(names = "--loaded-snapshots", paramLabel = "<n>",
             description = "How many snapshot files the server loads at start (its gen1 lookback / gen1 duration). "
                     + "Default: the server version's default (1000 before 3.2, 4383 from 3.2).")
-    int loadedSnapshots;
+    String loadedSnapshots;
+
+    @Option(names = "--include", split = ",", paramLabel = "<tables>",
+            description = "Only these tables: db/table names or ids, * as wildcard, a database alone for all its tables.")
+    List<String> include;
+
+    @Option(names = "--exclude", split = ",", paramLabel = "<tables>", description = "Never these tables (as --include).")
+    List<String> exclude;
+
+    @Option(names = "--policy", paramLabel = "<tables>:<key>=<value>,...",
+            description = "Settings for some tables, e.g. 'telemetry/*:window-hours=1,settle=15m' (keys: window-hours, "
+                    + "min-files, settle, target-file-size, late.max-share, late.max-files, late.max-wait). Repeatable.")
+    List<String> policies;
+
+    @Option(names = "--config", paramLabel = "<file>",
+            description = "A properties file with kompactor.* settings (as config/application.properties); flags win.")
+    Path config;
 
     @Option(names = "--keep-originals", description = "Leave the original parquet files in place after the commit.")
     boolean keepOriginals;
@@ -70,24 +87,30 @@ public final class CompactCommand implements Callable<Integer> {
     String memoryLimit;
 
     @Option(names = "--threads", paramLabel = "<n>", description = "DuckDB threads (default: all cores).")
-    Integer threads;
+    String threads;
 
     @Override
     public Integer call() throws Exception {
         List<String> hosts = data.hosts();
-        PlannerOptions options;
-        MergeSettings probe;
+        Configuration settings;
         try {
-            options = new PlannerOptions(windowHours, minFiles, Units.duration(settle), Units.bytes(targetSize),
-                    loadedSnapshots);
-            probe = mergeSettings(Path.of("."));
+            settings = CommandSettings.of(spec, config, policies);
+            settings.mergeSettings(Path.of(".")); // checked before anything is written (exit 2)
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
-        Planner planner = new Planner(options, Clock.systemUTC());
+        PlannerOptions options = settings.plannerOptions();
         ReportPrinter printer = new ReportPrinter(spec.commandLine().getOut(), json, verbose);
         if (dryRun) {
             try (Workspace ws = data.forReading("compact --dry-run")) {
+                // the late-data key check reads (never writes) through a small in-memory DuckDB, only when asked
+                Planner planner = new Planner(options, Clock.systemUTC(), new LateKeys(() -> {
+                    try {
+                        return DuckDb.openLight();
+                    } catch (java.sql.SQLException e) {
+                        throw new IllegalStateException("DuckDB: " + e.getMessage(), e);
+                    }
+                }));
                 RunReport r = new CompactionEngine(planner, () -> {
                     throw new IllegalStateException("dry run must not merge");
                 }, null, RetirePolicy.KEEP).run(ws.dataDir(), hosts, true, printer);
@@ -96,24 +119,13 @@ public final class CompactCommand implements Callable<Integer> {
             }
         }
         try (Workspace ws = data.forWriting("compact");
-             LazyMerger merger = new LazyMerger(mergeSettings(ws.scratch()))) {
+             LazyMerger merger = new LazyMerger(settings.mergeSettings(ws.scratch()))) {
             Transactions tx = new Transactions(ws, ServerProbe.NONE);
+            Planner planner = new Planner(options, Clock.systemUTC(), merger.lateKeys());
             RunReport r = new CompactionEngine(planner, merger, tx, keepOriginals ? RetirePolicy.KEEP : RetirePolicy.IMMEDIATE)
                     .run(ws.dataDir(), hosts, false, printer);
             printer.report(r);
             return r.failed() ? ExitCodes.PARTIAL : ExitCodes.OK;
         }
-    }
-
-    /** Checked before anything is written: a bad --memory-limit fails here, not in every plan (exit 2). */
-    private MergeSettings mergeSettings(Path scratch) {
-        MergeSettings s = MergeSettings.defaults(scratch);
-        if (memoryLimit != null) {
-            s = s.withMemoryLimit(memoryLimit);
-        }
-        if (threads != null) {
-            s = s.withThreads(threads);
-        }
-        return s;
     }
 }

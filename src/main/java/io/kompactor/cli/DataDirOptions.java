@@ -2,7 +2,7 @@ package io.kompactor.cli;
 
 import io.kompactor.commit.SetupException;
 import io.kompactor.commit.Workspace;
-import io.kompactor.engine.Units;
+import io.kompactor.config.Units;
 import io.kompactor.fs.FaultHook;
 import io.kompactor.snapshot.HostLayout;
 import picocli.CommandLine.Option;

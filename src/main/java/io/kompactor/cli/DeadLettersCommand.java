@@ -94,7 +94,7 @@ public final class DeadLettersCommand implements Runnable {
         }
     }
 
-    @Command(name = "retry", mixinStandardHelpOptions = true,
+    @Command(name = "retry", mixinStandardHelpOptions = true, defaultValueProvider = SettingDefaults.class,
             description = "Plan the record's host/table/window again from the current metadata, merge and commit it; "
                     + "the record is removed on success and kept (with this attempt) on failure. Runs beside `run`: each commit "
                     + "takes the data dir's lock for its own duration.")
@@ -107,7 +107,7 @@ public final class DeadLettersCommand implements Runnable {
         String id;
         @Option(names = "--all", description = "Retry every dead letter")
         boolean all;
-        @Option(names = "--loaded-snapshots", defaultValue = "0", description = "The server's N (0: the version's default)")
+        @Option(names = "--loaded-snapshots", description = "The server's N (0: the version's default; default: ${DEFAULT-VALUE})")
         int loadedSnapshots;
 
         @Override

@@ -1,6 +1,6 @@
 package io.kompactor.cli;
 
-import io.kompactor.engine.Units;
+import io.kompactor.config.Units;
 import io.kompactor.demo.DemoDataDir;
 import io.kompactor.demo.DemoSpec;
 import io.kompactor.demo.DemoSummary;

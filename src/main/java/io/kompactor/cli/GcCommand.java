@@ -4,7 +4,7 @@ import io.kompactor.commit.Retirement;
 import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.Transactions;
 import io.kompactor.commit.Workspace;
-import io.kompactor.engine.Units;
+import io.kompactor.config.Units;
 import io.kompactor.server.InfluxDbServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,7 +22,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
-@Command(name = "gc", mixinStandardHelpOptions = true,
+@Command(name = "gc", mixinStandardHelpOptions = true, defaultValueProvider = SettingDefaults.class,
         description = {"Retire files no reader can need any more (originals that `run` or --keep-originals kept, outputs "
                 + "of rolled-back compactions): each is moved under <state-dir>/retired/<tx>/ only when no metadata file "
                 + "lists it AND the server restarted since its last listing went away — told by --restarted-at, or by the "
@@ -36,7 +36,7 @@ public final class GcCommand implements Callable<Integer> {
     @Mixin
     DataDirOptions data;
 
-    @Option(names = "--retention", paramLabel = "<duration>", defaultValue = "7d",
+    @Option(names = "--retention", paramLabel = "<duration>",
             description = "Purge retired files and backups of transactions finished longer ago than this (default ${DEFAULT-VALUE}; 0 purges all)")
     String retention;
 

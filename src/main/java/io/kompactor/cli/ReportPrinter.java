@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kompactor.engine.PlanOutcome;
 import io.kompactor.engine.ProgressListener;
 import io.kompactor.engine.RunReport;
-import io.kompactor.engine.Units;
+import io.kompactor.config.Units;
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.snapshot.Json;
 

@@ -5,7 +5,7 @@ import io.kompactor.commit.Transactions;
 import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.TxKind;
 import io.kompactor.commit.Workspace;
-import io.kompactor.engine.Units;
+import io.kompactor.config.Units;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

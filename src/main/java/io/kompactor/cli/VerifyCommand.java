@@ -16,7 +16,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-@Command(name = "verify", mixinStandardHelpOptions = true,
+@Command(name = "verify", mixinStandardHelpOptions = true, defaultValueProvider = SettingDefaults.class,
         description = {"Check what the server relies on: every listed file exists with its exact size_bytes, row_count, "
                 + "min_time and max_time; totals add up; file ids are unique; no file holds a duplicate (tags, time) key; "
                 + "checkpoints and the table index agree with the snapshots; no transaction is left unfinished. Changes nothing.",
@@ -32,7 +32,7 @@ public final class VerifyCommand implements Callable<Integer> {
             + "next compaction of their window) count as problems: exit 1.")
     boolean strict;
 
-    @picocli.CommandLine.Option(names = "--loaded-snapshots", paramLabel = "<n>", defaultValue = "0",
+    @picocli.CommandLine.Option(names = "--loaded-snapshots", paramLabel = "<n>",
             description = "How many snapshot files the server loads at start (0: the version's default).")
     int loadedSnapshots;
 
@@ -57,9 +57,9 @@ public final class VerifyCommand implements Callable<Integer> {
                 VerifyReport r = v.verify(data.dataDir(), host);
                 r.problems().forEach(p -> out.println("PROBLEM " + r.host() + ": " + p));
                 r.warnings().forEach(w -> out.println("WARNING " + r.host() + ": " + w));
-                out.printf("%s: %s checked, %s%s%n", r.host(), io.kompactor.engine.Units.count(r.filesChecked(), "file"),
-                        r.ok() ? "OK" : io.kompactor.engine.Units.count(r.problems().size(), "problem"),
-                        r.warnings().isEmpty() ? "" : ", " + io.kompactor.engine.Units.count(r.warnings().size(), "warning"));
+                out.printf("%s: %s checked, %s%s%n", r.host(), io.kompactor.config.Units.count(r.filesChecked(), "file"),
+                        r.ok() ? "OK" : io.kompactor.config.Units.count(r.problems().size(), "problem"),
+                        r.warnings().isEmpty() ? "" : ", " + io.kompactor.config.Units.count(r.warnings().size(), "warning"));
                 problems += r.problems().size() + (strict ? r.warnings().size() : 0);
             }
         }

@@ -3,7 +3,6 @@ package io.kompactor.commit;
 import io.kompactor.fs.FileOps;
 import io.kompactor.merge.MergeResult;
 import io.kompactor.merge.MergedFile;
-import io.kompactor.plan.CompactedName;
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.plan.PlanInput;
 import io.kompactor.snapshot.HostMetadata;
@@ -111,13 +110,14 @@ public final class Transactions {
             List<ParquetFileEntry> outputs = new ArrayList<>();
             for (MergedFile f : r.outputs()) {
                 long id = next++;
-                String path = plan.outputDir() + "/" + CompactedName.format(plan.newestWriteOrder(), id);
+                String path = plan.outputDir() + "/" + plan.outputName(id);
                 if (Files.exists(ws.resolve(path))) {
                     throw new CommitException(plan.label() + ": " + path + " already exists; refusing to overwrite it");
                 }
-                // chunk_time is the window start: the compacted file is one partition covering every bucket
+                // a compacted file is one partition covering its window (chunk_time = the window start); a late-data
+                // file keeps its earliest input's (docs/operations.md, "Late data")
                 outputs.add(new ParquetFileEntry(id, path, f.sizeBytes(), f.rowCount(),
-                        Math.min(plan.windowStart(), f.minTime()), f.minTime(), f.maxTime()));
+                        Math.min(plan.outputChunkTime(), f.minTime()), f.minTime(), f.maxTime()));
                 moves.add(new FileMove(FileMove.Root.STATE, "staged/" + tx + "/" + moves.size() + ".parquet",
                         FileMove.Root.DATA, path, true));
                 tmpFiles.add(f.tmpFile());

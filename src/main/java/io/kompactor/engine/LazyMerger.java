@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 public final class LazyMerger implements Supplier<DuckDbMerger>, AutoCloseable {
     private final MergeSettings settings;
     private DuckDbMerger merger;
+    private io.kompactor.merge.LateKeys lateKeys;
 
     public LazyMerger(MergeSettings settings) {
         this.settings = settings;
@@ -21,6 +22,18 @@ public final class LazyMerger implements Supplier<DuckDbMerger>, AutoCloseable {
             merger = new DuckDbMerger(settings);
         }
         return merger;
+    }
+
+    /** The planner's late-data key check on this merger's DuckDB, which it starts only when a check is asked. */
+    public io.kompactor.plan.LateKeyCheck lateKeys() {
+        return (dataDir, compacted, late) -> keys().repeats(dataDir, compacted, late);
+    }
+
+    private synchronized io.kompactor.merge.LateKeys keys() {
+        if (lateKeys == null) {
+            lateKeys = get().lateKeys();
+        }
+        return lateKeys;
     }
 
     @Override

@@ -129,6 +129,17 @@ public final class DuckDbMerger implements AutoCloseable {
         base.close();
     }
 
+    /** The late-data key check on this merger's DuckDB (plan.LateKeyCheck). */
+    public LateKeys lateKeys() {
+        return new LateKeys(() -> {
+            try {
+                return connection();
+            } catch (SQLException e) {
+                throw new MergeException("DuckDB connection failed: " + e.getMessage(), e);
+            }
+        });
+    }
+
     private Connection connection() throws SQLException {
         return ((DuckDBConnection) base).duplicate();
     }

@@ -3,37 +3,29 @@ package io.kompactor.plan;
 import java.time.Duration;
 
 /**
- * How windows are chosen. {@code windowHours} divides 24 or is a multiple of it; {@code settle} is how long after
- * a window's end it is left alone for late data; {@code loadedSnapshots} is the server's N (0: the era's default).
+ * How the planner chooses: {@code loadedSnapshots} is the server's N (0: the era's default), {@code policies} say which
+ * tables are compacted and with which window, minimum files, settle time, target size and late-data thresholds.
  */
-public record PlannerOptions(int windowHours, int minInputs, Duration settle, long targetFileBytes,
-                             int loadedSnapshots) {
+public record PlannerOptions(int loadedSnapshots, TablePolicies policies) {
 
     public static final long DEFAULT_TARGET_FILE_BYTES = 1L << 30;
 
     public PlannerOptions {
-        if (windowHours <= 0 || (24 % windowHours != 0 && windowHours % 24 != 0)) {
-            throw new IllegalArgumentException("--window must divide 24 or be a multiple of 24 hours, got " + windowHours);
-        }
-        if (minInputs < 1) {
-            throw new IllegalArgumentException("--min-files must be at least 1, got " + minInputs);
-        }
-        if (settle.isNegative()) {
-            throw new IllegalArgumentException("--settle must not be negative");
-        }
-        if (targetFileBytes <= 0) {
-            throw new IllegalArgumentException("--target-size must be positive");
-        }
         if (loadedSnapshots < 0) {
             throw new IllegalArgumentException("--loaded-snapshots must not be negative");
         }
     }
 
-    public static PlannerOptions defaults() {
-        return new PlannerOptions(24, 2, Duration.ofHours(1), DEFAULT_TARGET_FILE_BYTES, 0);
+    /**
+     * The same settings for every table, and late files merged as soon as they arrive: for tests and the benchmark;
+     * the commands build their options from the settings (config.Configuration).
+     */
+    public PlannerOptions(int windowHours, int minInputs, Duration settle, long targetFileBytes, int loadedSnapshots) {
+        this(loadedSnapshots, TablePolicies.uniform(new TablePolicy("default", true, windowHours, minInputs, settle,
+                targetFileBytes, TablePolicy.LatePolicy.EAGER)));
     }
 
-    public long windowNanos() {
-        return windowHours * 3_600_000_000_000L;
+    public static PlannerOptions defaults() {
+        return new PlannerOptions(24, 2, Duration.ofHours(1), DEFAULT_TARGET_FILE_BYTES, 0);
     }
 }

@@ -53,7 +53,7 @@ class RoutesValidationTest {
         try {
             try (CamelContext ctx = new DefaultCamelContext()) {
                 Properties p = new Properties();
-                p.putAll(KompactorSettings.DEFAULTS);
+                p.putAll(io.kompactor.config.Settings.defaults());
                 p.put("kompactor.data-dir", data.toString());
                 ctx.getPropertiesComponent().setInitialProperties(p);
                 ctx.getPropertiesComponent().setLocation("file:config/application.properties");

@@ -74,13 +74,13 @@ class ServerRetirementTest {
         });
         server.start();
         try {
-            Map<String, String> props = new HashMap<>(KompactorSettings.DEFAULTS);
+            Map<String, String> props = new HashMap<>(io.kompactor.config.Settings.defaults());
             props.put("kompactor.data-dir", data.toString());
             props.put("kompactor.settle", "0");
             props.put("kompactor.duckdb.threads", "2");
             props.put("kompactor.influxdb.url", "http://127.0.0.1:" + server.getAddress().getPort());
             props.put("kompactor.influxdb.token", "secret");
-            KompactorSettings settings = KompactorSettings.from(props::get);
+            KompactorSettings settings = KompactorSettings.from(props);
             KompactorRuntime rt = new KompactorRuntime(settings, FaultHook.NONE,
                     new KompactorMetrics(new SimpleMeterRegistry(), Clock.systemUTC()), Clock.systemUTC());
             rt.start();

@@ -29,7 +29,6 @@ final class TestDaemon implements AutoCloseable {
                 .override("kompactor.debounce-ms", "400")
                 .override("kompactor.debounce-check-interval-ms", "100")
                 .override("kompactor.poll-delay-ms", "150")
-                .override("kompactor.read-lock-min-age-ms", "0")
                 .override("kompactor.retries", "1")
                 .override("kompactor.retry-delay-ms", "50")
                 .override("kompactor.duckdb.threads", "2")

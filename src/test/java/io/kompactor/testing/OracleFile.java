@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 public record OracleFile(long dbId, long tableId, long id, String path, long sizeBytes, long rowCount,
                          long chunkTime, long minTime, long maxTime) {
 
-    private static final Pattern COMPACTED = Pattern.compile("kompacted-(\\d+)-(\\d+)\\.parquet");
+    private static final Pattern COMPACTED = Pattern.compile("kompacted-(?:late-)?(\\d+)-(\\d+)\\.parquet");
 
     public String table() {
         return dbId + "/" + tableId;

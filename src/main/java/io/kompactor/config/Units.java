@@ -1,4 +1,4 @@
-package io.kompactor.engine;
+package io.kompactor.config;
 
 import java.time.Duration;
 import java.util.Locale;
