@@ -123,6 +123,27 @@ public final class KompactorRuntime extends ServiceSupport {
         this.transactions = tx;
     }
 
+    /**
+     * Table names for the policies: the catalog where it is JSON, and what the server lists when its URL is set
+     * (asked at most every few minutes).
+     */
+    public java.util.Map<io.kompactor.snapshot.TableKey, String> tableNames(String host) {
+        java.util.Map<io.kompactor.snapshot.TableKey, String> names =
+                new java.util.HashMap<>(io.kompactor.snapshot.CatalogNames.read(settings.dataDir(), host));
+        if (server != null) {
+            long now = System.nanoTime();
+            if (serverNames == null || now - serverNamesAt > 300_000_000_000L) {
+                serverNames = server.tableNames();
+                serverNamesAt = now;
+            }
+            names.putAll(serverNames);
+        }
+        return names;
+    }
+
+    private volatile java.util.Map<io.kompactor.snapshot.TableKey, String> serverNames;
+    private volatile long serverNamesAt;
+
     /** One plan-merge-commit cycle per host at a time: plans of one table never overlap. */
     public Semaphore hostPermit(String host) {
         return hostPermits.computeIfAbsent(host, h -> new Semaphore(1));

@@ -2,6 +2,7 @@ package io.kompactor.camel;
 
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.plan.HostPlan;
+import io.kompactor.snapshot.CatalogNames;
 import io.kompactor.snapshot.HostMetadata;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
@@ -45,7 +46,7 @@ public final class PlannerBean {
         runtime.transactions().reconcile(trigger.host()).forEach(l -> LOG.info("{}: {}", trigger.host(), l));
         HostMetadata m = HostMetadata.load(runtime.settings().dataDir(), trigger.host(), runtime.metadataCache());
         runtime.deadLetters().clearHost(trigger.host()); // readable again: the host resumes by itself
-        HostPlan hp = runtime.planner().plan(m);
+        HostPlan hp = runtime.planner().plan(m, CatalogNames.lookup(runtime.tableNames(trigger.host())));
         hp.notes().forEach(n -> LOG.debug("{}: {}", trigger.host(), n));
         List<CompactionPlan> plans = new ArrayList<>();
         for (CompactionPlan p : hp.plans()) {

@@ -45,11 +45,8 @@ public final class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (demo) {
-            dataDir = writeDemo(dataDir);
-        }
-        if (System.getProperty("kompactor.log.level") == null) {
-            System.setProperty("kompactor.log.level", "info");
-            Configurator.setRootLevel(Level.INFO);
+            dataDir = dataDir != null ? dataDir.toAbsolutePath() : java.nio.file.Files.createTempDirectory("kompactor-demo-");
+            java.nio.file.Files.createDirectories(dataDir);
         }
         KompactorApp app = new KompactorApp().config(config).routes(routes);
         if (dataDir != null) {
@@ -64,19 +61,47 @@ public final class RunCommand implements Callable<Integer> {
         if (settings != null) {
             settings.forEach(app::override);
         }
+        try {
+            app.preflight(System.getenv()); // port, routes, config and settings: usable, or exit 2 before anything starts
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (demo) {
+            writeDemo(dataDir);
+        }
+        if (System.getProperty("kompactor.log.level") == null) {
+            System.setProperty("kompactor.log.level", "info");
+            Configurator.setRootLevel(Level.INFO);
+        }
         Main main = app.build();
         if (demo) {
             System.err.println("demo data dir: " + dataDir + " (Ctrl-C to stop)");
         }
+        stopCleanlyOn(main, "TERM");
+        stopCleanlyOn(main, "INT");
         main.run();
         return main.getExitCode();
     }
 
-    private static Path writeDemo(Path dir) throws java.io.IOException {
-        Path d = dir != null ? dir.toAbsolutePath() : java.nio.file.Files.createTempDirectory("kompactor-demo-");
+    /**
+     * SIGTERM (systemd, Docker) and Ctrl-C stop the daemon gracefully and it exits 0: a commit in progress finishes, one
+     * that cannot is undone by recovery at the next start. Without this the JVM's own handler exits 143.
+     */
+    private static void stopCleanlyOn(Main main, String signal) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal(signal), s -> {
+                System.err.println("kompactor run: SIG" + signal + ": stopping; a commit in progress finishes, an "
+                        + "unfinished one is undone at the next start");
+                main.completed();
+            });
+        } catch (IllegalArgumentException e) {
+            // a platform without this signal: the JVM's default handling stays
+        }
+    }
+
+    private static void writeDemo(Path d) {
         long start = java.time.Instant.now().minus(java.time.Duration.ofDays(2))
                 .truncatedTo(java.time.temporal.ChronoUnit.DAYS).toEpochMilli() * 1_000_000L;
         io.kompactor.demo.DemoDataDir.write(d, io.kompactor.demo.DemoSpec.defaults("node0", start));
-        return d;
     }
 }

@@ -11,6 +11,7 @@ import io.kompactor.plan.CompactionPlan;
 import io.kompactor.plan.HostPlan;
 import io.kompactor.plan.PlanInput;
 import io.kompactor.plan.Planner;
+import io.kompactor.snapshot.CatalogNames;
 import io.kompactor.snapshot.HostMetadata;
 import io.kompactor.snapshot.MetadataException;
 import io.kompactor.snapshot.ParquetFileEntry;
@@ -68,7 +69,7 @@ public final class CompactionEngine {
                     recovered.addAll(transactions.reconcile(host));
                 }
                 HostMetadata m = HostMetadata.load(dataDir, host);
-                HostPlan hp = planner.plan(m);
+                HostPlan hp = planner.plan(m, CatalogNames.lookup(CatalogNames.read(dataDir, host)));
                 hp.notes().forEach(n -> notes.add(host + ": " + n));
                 hostPlans.add(hp);
             } catch (MetadataException e) {

@@ -67,6 +67,35 @@ public final class InfluxDbServer {
         }
     }
 
+    /**
+     * "db/table" names by ids, from what the server lists ({@code table_name} and {@code path} of
+     * {@code system.parquet_files}; ids from 3.6+ paths {@code <node>/dbs/<db_id>/<table_id>/...}). Empty on failure.
+     */
+    public java.util.Map<io.kompactor.snapshot.TableKey, String> tableNames() {
+        java.util.Map<io.kompactor.snapshot.TableKey, String> out = new java.util.HashMap<>();
+        try {
+            for (String db : databases()) {
+                ObjectNode q = mapper.createObjectNode();
+                q.put("db", db);
+                q.put("q", "SELECT DISTINCT table_name, path FROM system.parquet_files");
+                q.put("format", "json");
+                JsonNode rows = send(HttpRequest.newBuilder(base.resolve("api/v3/query_sql"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(q), StandardCharsets.UTF_8)));
+                for (JsonNode r : rows) {
+                    String[] seg = normalise(r.path("path").asText("")).split("/");
+                    if (seg.length >= 4 && seg[1].equals("dbs") && seg[2].matches("\\d+") && seg[3].matches("\\d+")) {
+                        out.put(new io.kompactor.snapshot.TableKey(Long.parseLong(seg[2]), Long.parseLong(seg[3])),
+                                db + "/" + r.path("table_name").asText());
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return java.util.Map.of();
+        }
+        return out;
+    }
+
     /** Object paths (relative to the data dir, no leading slash) of every file the server lists, over all databases. */
     public Set<String> listedPaths() throws IOException {
         Set<String> out = new HashSet<>();

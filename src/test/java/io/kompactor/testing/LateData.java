@@ -26,6 +26,14 @@ public final class LateData {
      */
     /** What the server does for late data: a new file in the bucket's folder, named after the new snapshot's WAL seq. */
     public static void addLateSnapshot(Path dataDir, String host, Path pristineSource) throws Exception {
+        addLateSnapshot(dataDir, host, pristineSource, false);
+    }
+
+    /**
+     * As {@link #addLateSnapshot(Path, String, Path)}; with {@code newKeys} the late rows are 1 ns after the source's,
+     * so they add keys instead of repeating them (a late point, not an upsert).
+     */
+    public static void addLateSnapshot(Path dataDir, String host, Path pristineSource, boolean newKeys) throws Exception {
         Path snapshots = dataDir.resolve(host).resolve("snapshots");
         Snapshot newest;
         try (Stream<Path> s = Files.list(snapshots)) {
@@ -52,7 +60,8 @@ public final class LateData {
                     schema = rs.getString(1);
                 }
             }
-            st.execute("CREATE TABLE late AS SELECT * REPLACE (temp + 1000 AS temp, NULL::VARCHAR AS status) FROM read_parquet('"
+            st.execute("CREATE TABLE late AS SELECT * REPLACE (temp + 1000 AS temp, NULL::VARCHAR AS status"
+                    + (newKeys ? ", make_timestamp_ns(epoch_ns(time) + 1) AS time" : "") + ") FROM read_parquet('"
                     + pristineSource + "') ORDER BY sensor, time LIMIT 15");
             st.execute("COPY late TO '" + late + "' (FORMAT parquet, COMPRESSION zstd, KV_METADATA {'ARROW:schema': '"
                     + schema + "'})");
