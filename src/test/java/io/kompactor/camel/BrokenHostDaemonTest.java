@@ -44,7 +44,7 @@ class BrokenHostDaemonTest {
         Map<Path, String> alpha = DataDirAssertions.tree(data.resolve("alpha"));
         DeadLetterStore store = new DeadLetterStore(StateDir.defaultFor(data));
         try (TestDaemon d = TestDaemon.start(data)) {
-            TestDaemon.await("beta compacted and alpha dead-lettered", Duration.ofSeconds(60), () ->
+            d.await("beta compacted and alpha dead-lettered", Duration.ofSeconds(60), () ->
                     d.journal().stream().filter(e -> e.kind() == TxKind.COMPACT && e.host().equals("beta")).count() == 2
                             && store.list().stream().anyMatch(x -> "alpha".equals(x.host())));
             DeadLetter dl = store.list().stream().filter(x -> "alpha".equals(x.host())).findFirst().orElseThrow();
@@ -53,9 +53,9 @@ class BrokenHostDaemonTest {
             DataDirAssertions.assertSameTree(alpha, DataDirAssertions.tree(data.resolve("alpha")), "alpha changed");
             // repaired: the next trigger (here the rewrite itself) plans alpha again; its record goes away
             Files.write(bad, good);
-            TestDaemon.await("alpha compacted once readable", Duration.ofSeconds(60), () ->
+            d.await("alpha compacted once readable", Duration.ofSeconds(60), () ->
                     d.journal().stream().filter(e -> e.kind() == TxKind.COMPACT && e.host().equals("alpha")).count() == 2);
-            TestDaemon.await("the host's dead letter cleared", Duration.ofSeconds(10),
+            d.await("the host's dead letter cleared", Duration.ofSeconds(10),
                     () -> store.list().stream().noneMatch(x -> "alpha".equals(x.host())));
         }
         assertEquals(List.of(), store.list());

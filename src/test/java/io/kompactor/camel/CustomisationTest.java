@@ -49,7 +49,7 @@ class CustomisationTest {
             assertNotNull(first, "the added step saw a commit");
             assertEquals(3_600_000_000_000L, first.plan().windowEnd() - first.plan().windowStart(), "window-hours=1 applied");
             // fixture: 4 tables over 4 hours -> 16 one-hour windows
-            TestDaemon.await("16 hourly windows", Duration.ofSeconds(60), () -> d.count(TxState.KEPT) == 16);
+            d.await("16 hourly windows", Duration.ofSeconds(60), () -> d.count(TxState.KEPT) == 16);
             Set<Long> starts = new HashSet<>();
             d.journal().forEach(e -> e.groups().forEach(g -> starts.add(g.windowStart())));
             assertEquals(4, starts.size());

@@ -47,7 +47,7 @@ class DeadLetterFlowTest {
 
         DeadLetterStore store = new DeadLetterStore(StateDir.defaultFor(data));
         try (TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("kompactor.retries", "1"), Map.of())) {
-            TestDaemon.await("a dead letter and the other 3 tables compacted", Duration.ofSeconds(60),
+            d.await("a dead letter and the other 3 tables compacted", Duration.ofSeconds(60),
                     () -> store.list().size() == 1 && d.count(TxState.KEPT) == 3);
             DeadLetter dl = store.list().get(0);
             assertEquals("node0", dl.host());
@@ -62,8 +62,10 @@ class DeadLetterFlowTest {
             assertEquals(1, (long) d.runtime().metrics().count("kompactor.dead.letters", "node0"));
             assertEquals(2, (long) d.runtime().metrics().count("kompactor.failures", "node0"));
             // a later scan (the same windows again) does not retry it in a loop
+            org.apache.camel.builder.NotifyBuilder planned = new org.apache.camel.builder.NotifyBuilder(d.context())
+                    .fromRoute("plan-host").whenDone(1).create();
             d.context().createProducerTemplate().sendBody("seda:plan-host", new HostTrigger("node0", "test", List.of()));
-            Thread.sleep(1500);
+            assertTrue(planned.matches(30, java.util.concurrent.TimeUnit.SECONDS), "the scan was planned");
             assertEquals(1, store.list().size());
             assertEquals(3, d.journal().size());
         }

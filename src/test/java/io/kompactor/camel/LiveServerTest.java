@@ -47,12 +47,12 @@ class LiveServerTest {
             String url = server.sim().url().toString();
             try (TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("kompactor.influxdb.url", url)
                     .override("kompactor.influxdb.check-interval-ms", "3600000"), Map.of())) {
-                TestDaemon.await("both tables compacted", Duration.ofSeconds(60), () -> compactions(d) >= 2);
+                d.await("both tables compacted", Duration.ofSeconds(60), () -> compactions(d) >= 2);
                 // the server goes on: new snapshots, its cached January checkpoint (listing the originals again) at
                 // the rollover, and February's at the interval
                 server.writeAndPersist(4);
                 assertTrue(Files.isDirectory(data.resolve(HOST).resolve("snapshot-checkpoints/2025-01")));
-                TestDaemon.await("the checkpoints the server wrote from memory are reconciled", Duration.ofSeconds(60),
+                d.await("the checkpoints the server wrote from memory are reconciled", Duration.ofSeconds(60),
                         () -> reconciled(d) && noInputListed(d, data));
                 // the server restarts: it loads the reconciled checkpoint and reads only the compacted files
                 server.sim().restart();
@@ -86,7 +86,7 @@ class LiveServerTest {
             server.writeAndPersist(6);
             String url = server.sim().url().toString();
             try (TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("kompactor.influxdb.url", url), Map.of())) {
-                TestDaemon.await("both tables compacted", Duration.ofSeconds(60), () -> compactions(d) >= 2);
+                d.await("both tables compacted", Duration.ofSeconds(60), () -> compactions(d) >= 2);
             }
             // while the daemon is down: the server writes its checkpoint from memory (the originals) and restarts
             server.writeAndPersist(4);
@@ -101,7 +101,7 @@ class LiveServerTest {
 
             // the daemon catches up: reconciles, and once the server restarted again the originals can go
             try (TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("kompactor.influxdb.url", url), Map.of())) {
-                TestDaemon.await("reconciled after the catch-up", Duration.ofSeconds(60), () -> reconciled(d)
+                d.await("reconciled after the catch-up", Duration.ofSeconds(60), () -> reconciled(d)
                         && noInputListed(d, data));
                 server.sim().restart();
                 RetirerBean retirer = d.context().getRegistry().lookupByNameAndType("retirer", RetirerBean.class);
@@ -119,7 +119,7 @@ class LiveServerTest {
             server.writeAndPersist(6);
             String url = server.sim().url().toString();
             try (TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("kompactor.influxdb.url", url), Map.of())) {
-                TestDaemon.await("both tables compacted", Duration.ofSeconds(60), () -> compactions(d) >= 2);
+                d.await("both tables compacted", Duration.ofSeconds(60), () -> compactions(d) >= 2);
             }
             CliRun gc = CliRun.of("gc", data.toString(), "--url", url);
             assertEquals(0, gc.exitCode(), gc::toString);
@@ -140,11 +140,11 @@ class LiveServerTest {
             server.writeAndPersist(6);
             String url = server.sim().url().toString();
             try (TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("kompactor.influxdb.url", url), Map.of())) {
-                TestDaemon.await("both tables compacted", Duration.ofSeconds(60), () -> compactions(d) >= 2);
+                d.await("both tables compacted", Duration.ofSeconds(60), () -> compactions(d) >= 2);
                 // a retention pass a day later: the server writes its cached index back, listing the originals
                 server.clock().advance(Duration.ofDays(1));
                 server.sim().retentionPass(server.clock().get());
-                TestDaemon.await("the rewritten index is reconciled", Duration.ofSeconds(60), () -> noInputListed(d, data));
+                d.await("the rewritten index is reconciled", Duration.ofSeconds(60), () -> noInputListed(d, data));
                 Set<String> indexed = indexed(data);
                 compacted(d).forEach(e -> e.outputs().forEach(o -> assertTrue(indexed.contains(o.path()), o.path())));
                 // past the retention: the server deletes by the index, i.e. the compacted files, and nothing listed

@@ -4,6 +4,9 @@ import io.kompactor.fs.FaultHook;
 import io.kompactor.commit.JournalEntry;
 import io.kompactor.commit.TxState;
 import org.apache.camel.CamelContext;
+import org.apache.camel.builder.NotifyBuilder;
+import org.apache.camel.spi.CamelEvent;
+import org.apache.camel.support.EventNotifierSupport;
 import org.apache.camel.main.Main;
 
 import java.nio.file.Path;
@@ -16,10 +19,32 @@ import java.util.function.BooleanSupplier;
 final class TestDaemon implements AutoCloseable {
     final Main main;
     private final KompactorRuntime runtime;
+    private final Object events = new Object();
+    private long eventCount;
+    private final java.util.concurrent.CountDownLatch stopping = new java.util.concurrent.CountDownLatch(1);
 
     private TestDaemon(Main main) {
         this.main = main;
         this.runtime = main.getCamelContext().getRegistry().lookupByNameAndType("kompactorRuntime", KompactorRuntime.class);
+        // waits re-check their condition when Camel finishes an exchange, instead of sleeping or polling
+        main.getCamelContext().getManagementStrategy().addEventNotifier(new EventNotifierSupport() {
+            @Override
+            public void notify(CamelEvent event) {
+                if (event instanceof CamelEvent.CamelContextStoppingEvent) {
+                    stopping.countDown();
+                }
+                synchronized (events) {
+                    eventCount++;
+                    events.notifyAll();
+                }
+            }
+
+            @Override
+            public boolean isEnabled(CamelEvent event) {
+                return event instanceof CamelEvent.ExchangeCompletedEvent || event instanceof CamelEvent.ExchangeFailedEvent
+                        || event instanceof CamelEvent.CamelContextStoppingEvent;
+            }
+        });
     }
 
     static KompactorApp app(Path dataDir) {
@@ -79,13 +104,42 @@ final class TestDaemon implements AutoCloseable {
         main.stop();
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    /**
+     * Waits until {@code condition} holds, checking it again each time the pipeline finishes or fails an exchange
+     * (Camel's route events): the daemon's state only changes there.
+     */
+    void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         long end = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+        while (true) {
+            long seen;
+            synchronized (events) {
+                seen = eventCount;
             }
-            Thread.sleep(50);
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            synchronized (events) {
+                while (eventCount == seen) {
+                    long left = (end - System.nanoTime()) / 1_000_000;
+                    if (left <= 0) {
+                        throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+                    }
+                    events.wait(left);
+                }
+            }
         }
+    }
+
+    /** Waits for the context to begin stopping (its stopping event). */
+    void awaitStopping(Duration timeout) throws InterruptedException {
+        if (!stopping.await(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("the daemon did not begin to stop within " + timeout);
+        }
+    }
+
+    /** True when {@code route} saw no new exchange within {@code quiet}, by Camel's own notifier. */
+    boolean quiet(String route, Duration quiet) {
+        NotifyBuilder n = new NotifyBuilder(context()).fromRoute(route).whenReceived(1).create();
+        return !n.matches(quiet.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 }
