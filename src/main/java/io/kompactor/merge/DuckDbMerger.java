@@ -83,27 +83,28 @@ public final class DuckDbMerger implements AutoCloseable {
             int k = TimeRanges.sliceCount(plan.inputBytes(), plan.targetFileBytes());
             List<TimeRanges.Slice> slices = TimeRanges.slices(min, max, k);
             MergeSql sql = new MergeSql(layout, overlaps, biggestPerOverlap(ranges, facts, overlaps));
-            Map<Long, SliceSummary> summaries = summaries(c, sql, inputs, min, slices.get(0));
-            String stem = "merge-" + UUID.randomUUID();
-            for (int i = 0; i < slices.size(); i++) {
-                SliceSummary summary = summaries.get((long) i);
-                if (summary == null) {
-                    continue; // Core never persists 0-row files, and neither do we
+            String stats = "kompactor_stats_" + UUID.randomUUID().toString().replace("-", "");
+            TimeRanges.Slice first = slices.get(0);
+            execute(c, sql.createStats(stats, min, first.toExclusive() - first.from()), paths(c, inputs));
+            Map<Long, SliceSummary> summaries;
+            try (TagEnums enums = TagEnums.create(c, layout.sortTags(), stats)) {
+                summaries = summaries(c, stats);
+                execute(c, "DROP TABLE " + stats, null);
+                String stem = "merge-" + UUID.randomUUID();
+                for (int i = 0; i < slices.size(); i++) {
+                    SliceSummary summary = summaries.get((long) i);
+                    if (summary == null) {
+                        continue; // Core never persists 0-row files, and neither do we
+                    }
+                    String name = stem + "-" + outputs.size() + ".parquet";
+                    Path tmp = settings.tmpDir().resolve(name + ".inprogress");
+                    Path done = settings.tmpDir().resolve(name);
+                    written.add(tmp);
+                    written.add(done);
+                    outputs.add(writeSlice(c, plan, inputs, sql, layout, enums, slices.get(i), summary, tmp, done));
                 }
-                String name = stem + "-" + outputs.size() + ".parquet";
-                Path tmp = settings.tmpDir().resolve(name + ".inprogress");
-                Path done = settings.tmpDir().resolve(name);
-                written.add(tmp);
-                written.add(done);
-                String small = "kompactor_small_" + UUID.randomUUID().toString().replace("-", "");
-                long rows;
-                try {
-                    rows = copy(c, sql, slices.get(i), summary, layout, inputs, tmp, small);
-                    verify(c, plan, inputs, sql, layout, tmp, rows, summary, exists(c, small) ? small : null);
-                } finally {
-                    execute(c, "DROP TABLE IF EXISTS " + small, null);
-                }
-                outputs.add(finish(plan, tmp, done, rows, summary));
+            } finally {
+                execute(c, "DROP TABLE IF EXISTS " + stats, null);
             }
             if (outputs.isEmpty()) {
                 throw new MergeException(plan.label() + ": inputs " + inputs + " hold no rows");
@@ -165,12 +166,25 @@ public final class DuckDbMerger implements AutoCloseable {
     private record SliceSummary(long passThroughRows, long overlapRows, long minTime, long maxTime) {
     }
 
-    /** Summaries by slice index; slices are {@code first}'s width wide, starting at {@code min}. */
-    private static Map<Long, SliceSummary> summaries(Connection c, MergeSql sql, List<Path> inputs, long min,
-                                                     TimeRanges.Slice first) throws SQLException {
+    /** Writes, verifies and fsyncs one slice's output file. */
+    private MergedFile writeSlice(Connection c, CompactionPlan plan, List<Path> inputs, MergeSql sql,
+                                  OutputLayout layout, TagEnums enums, TimeRanges.Slice slice, SliceSummary summary,
+                                  Path tmp, Path done) throws SQLException {
+        String small = "kompactor_small_" + UUID.randomUUID().toString().replace("-", "");
+        long rows;
+        try {
+            rows = copy(c, sql, slice, summary, layout, enums, inputs, tmp, small);
+            verify(c, plan, inputs, sql, layout, slice, tmp, rows, summary, exists(c, small) ? small : null);
+        } finally {
+            execute(c, "DROP TABLE IF EXISTS " + small, null);
+        }
+        return finish(plan, tmp, done, rows, summary);
+    }
+
+    /** Summaries by slice index, from the stats table of {@link MergeSql#createStats}. */
+    private static Map<Long, SliceSummary> summaries(Connection c, String statsTable) throws SQLException {
         Map<Long, SliceSummary> bySlice = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.slicesSummary(min, first.toExclusive() - first.from()))) {
-            ps.setArray(1, paths(c, inputs));
+        try (PreparedStatement ps = c.prepareStatement(MergeSql.slicesSummary(statsTable))) {
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
                     bySlice.put(r.getLong(1), new SliceSummary(r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)));
@@ -204,7 +218,8 @@ public final class DuckDbMerger implements AutoCloseable {
      * every row of an overlapping bucket. Expected rows: all rows of the slice, less both sides, plus the groups.
      */
     private static long copy(Connection c, MergeSql sql, TimeRanges.Slice slice, SliceSummary summary,
-                             OutputLayout layout, List<Path> inputs, Path tmp, String smallTable) throws SQLException {
+                             OutputLayout layout, TagEnums enums, List<Path> inputs, Path tmp, String smallTable)
+            throws SQLException {
         String suffix = UUID.randomUUID().toString().replace("-", "");
         String small = null;
         String bigMatches = null;
@@ -229,7 +244,7 @@ public final class DuckDbMerger implements AutoCloseable {
             }
             long bigUnique = summary.overlapRows() - smallRows - matchedRows;
             String copy = sql.copy(slice, summary.passThroughRows() > 0, bigUnique > 0, smallRows > 0 ? small : null,
-                    dedupTable, tmp.toAbsolutePath().toString(), layout.arrowSchema());
+                    dedupTable, enums, tmp.toAbsolutePath().toString(), layout.arrowSchema());
             try (PreparedStatement ps = c.prepareStatement(copy)) {
                 for (int i = 1; i <= MergeSql.parameters(copy); i++) {
                     ps.setArray(i, paths(c, inputs));
@@ -291,7 +306,8 @@ public final class DuckDbMerger implements AutoCloseable {
     }
 
     private void verify(Connection c, CompactionPlan plan, List<Path> inputs, MergeSql sql, OutputLayout layout,
-                        Path out, long expectedRows, SliceSummary expected, String small) throws SQLException {
+                        TimeRanges.Slice slice, Path out, long expectedRows, SliceSummary expected, String small)
+            throws SQLException {
         ParquetFacts f = inspector.inspect(c, out);
         List<String> problems = new ArrayList<>();
         if (f.rowCount() != expectedRows) {
@@ -313,7 +329,7 @@ public final class DuckDbMerger implements AutoCloseable {
         if (time == null || !time.required()) {
             problems.add("time is not a REQUIRED column");
         }
-        String duplicates = sql.duplicateKey(small);
+        String duplicates = sql.duplicateKey(small, slice);
         if (problems.isEmpty() && duplicates != null) {
             try (PreparedStatement ps = c.prepareStatement(duplicates)) {
                 ps.setString(1, out.toAbsolutePath().toString());
