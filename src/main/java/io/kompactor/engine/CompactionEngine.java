@@ -3,6 +3,7 @@ package io.kompactor.engine;
 import io.kompactor.commit.CommitResult;
 import io.kompactor.commit.Committer;
 import io.kompactor.merge.DuckDbMerger;
+import io.kompactor.merge.MergeAhead;
 import io.kompactor.merge.MergeResult;
 import io.kompactor.merge.MergedFile;
 import io.kompactor.plan.CompactionPlan;
@@ -21,6 +22,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -64,17 +66,20 @@ public final class CompactionEngine {
         int index = 0;
         for (Map.Entry<String, List<CompactionPlan>> table : byTable(all).entrySet()) {
             String refused = dryRun ? checkExists(table.getValue()) : checkInputs(table.getValue());
-            for (CompactionPlan plan : table.getValue()) {
-                PlanOutcome o;
-                if (refused != null) {
-                    o = PlanOutcome.failed(plan, refused, 0);
-                } else if (dryRun) {
-                    o = PlanOutcome.planned(plan);
-                } else {
-                    o = execute(plan);
+            // The table's next plans merge while this one commits (two at once when they are small).
+            try (MergeAhead ahead = refused == null && !dryRun ? merger.get().mergeAhead(table.getValue()) : null) {
+                for (CompactionPlan plan : table.getValue()) {
+                    PlanOutcome o;
+                    if (refused != null) {
+                        o = PlanOutcome.failed(plan, refused, 0);
+                    } else if (dryRun) {
+                        o = PlanOutcome.planned(plan);
+                    } else {
+                        o = execute(plan, ahead::take);
+                    }
+                    outcomes.add(o);
+                    progress.planFinished(++index, all.size(), o);
                 }
-                outcomes.add(o);
-                progress.planFinished(++index, all.size(), o);
             }
         }
         return new RunReport(dryRun, outcomes, problems, notes, recovered, System.nanoTime() - start);
@@ -82,9 +87,13 @@ public final class CompactionEngine {
 
     /** Merge and commit one plan; any failure is reported against the plan and leaves the data dir as it was. */
     public PlanOutcome execute(CompactionPlan plan) {
+        return execute(plan, p -> merger.get().merge(p));
+    }
+
+    private PlanOutcome execute(CompactionPlan plan, Function<CompactionPlan, MergeResult> merge) {
         long t0 = System.nanoTime();
         try {
-            MergeResult merged = merger.get().merge(plan);
+            MergeResult merged = merge.apply(plan);
             try {
                 CommitResult c = committer.commit(merged);
                 return PlanOutcome.committed(plan, c, System.nanoTime() - t0);

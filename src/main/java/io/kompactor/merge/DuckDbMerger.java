@@ -38,6 +38,7 @@ public final class DuckDbMerger implements AutoCloseable {
     private final MergeSettings settings;
     private final Connection base;
     private final ParquetInspector inspector = new ParquetInspector();
+    private final InspectionCache inspections = new InspectionCache();
 
     public DuckDbMerger(MergeSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -56,10 +57,21 @@ public final class DuckDbMerger implements AutoCloseable {
      */
     public void checkInputs(Path dataDir, List<ParquetFileEntry> files) {
         try (Connection c = connection()) {
-            InputChecks.check(c, inspector, dataDir, files);
+            InputChecks.check(c, inspector, inspections, dataDir, files);
         } catch (SQLException e) {
             throw new MergeException("DuckDB connection failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Merges a table's plans ahead of their commits, for the caller to {@link MergeAhead#take} one by one in plan
+     * order. Two at a time when every plan is small next to the memory limit (an eighth of it in input bytes), so
+     * that concurrent sorts do not push each other into spilling; otherwise one at a time, still ahead.
+     */
+    public MergeAhead mergeAhead(List<CompactionPlan> plans) {
+        long small = settings.memoryLimitBytes() / 8;
+        boolean allSmall = plans.stream().allMatch(p -> p.inputBytes() <= small);
+        return new MergeAhead(this, plans, allSmall && settings.threads() > 1 ? 2 : 1);
     }
 
     public MergeResult merge(CompactionPlan plan) {
@@ -73,7 +85,7 @@ public final class DuckDbMerger implements AutoCloseable {
         boolean ok = false;
         try (Connection c = connection()) {
             List<ParquetFacts> facts = refuseBadInputs(plan, inputs,
-                    () -> InputChecks.check(c, inspector, plan.dataDir(),
+                    () -> InputChecks.check(c, inspector, inspections, plan.dataDir(),
                             plan.inputs().stream().map(PlanInput::entry).toList()));
             OutputLayout layout = refuseBadInputs(plan, inputs, () -> OutputLayout.of(facts));
             List<TimeRanges.Range> ranges = timeRanges(plan, facts);
@@ -120,6 +132,7 @@ public final class DuckDbMerger implements AutoCloseable {
                 written.forEach(DuckDbMerger::deleteQuietly);
             }
         }
+        inputs.forEach(inspections::forget); // a plan's inputs are merged once; a retry reads them afresh
         long inputRows = plan.inputs().stream().mapToLong(i -> i.entry().rowCount()).sum();
         long outputRows = outputs.stream().mapToLong(MergedFile::rowCount).sum();
         return new MergeResult(plan, outputs, inputRows, outputRows, System.nanoTime() - started);

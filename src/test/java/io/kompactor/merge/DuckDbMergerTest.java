@@ -398,4 +398,64 @@ class DuckDbMergerTest {
         MergeException ex = assertThrows(MergeException.class, () -> merger.merge(files.plan(List.of(good, bad))));
         assertTrue(ex.getMessage().contains(p + ": unreadable data"), ex.getMessage());
     }
+
+    /**
+     * Merging a table's plans ahead (two at once when small, as with hourly windows) gives each plan exactly what
+     * merging it alone gives, in plan order; a plan with a bad input fails on its own; outputs nobody took are
+     * deleted on close.
+     */
+    @Test
+    void mergeAheadGivesWhatEachPlanMergedAloneGives() throws Exception {
+        List<CompactionPlan> plans = new ArrayList<>();
+        for (int p = 0; p < 5; p++) {
+            ParquetFileEntry older = files.write(10 * p + 1, CPU, KEY, series(p * 60, p));
+            // minutes 3..12 of b/us: 3..9 upsert the older file (newer usage; NULL count keeps the older one),
+            // 10..12 are new
+            List<List<Object>> late = new ArrayList<>();
+            for (int m = 3; m < 13; m++) {
+                late.add(Arrays.asList("b", "us", 100.0 + m, null, T0 + (p * 60 + m) * MINUTE));
+            }
+            plans.add(files.plan(List.of(older, files.write(10 * p + 2, CPU, KEY, late))));
+        }
+        ParquetFileEntry broken = files.write(99, CPU, KEY, series(400, 9.0));
+        Files.write(dataDir.resolve(broken.path()), new byte[(int) broken.sizeBytes()]); // same size, no footer
+        plans.add(2, files.plan(List.of(files.write(98, CPU, KEY, series(300, 8.0)), broken)));
+
+        merger.checkInputs(dataDir, plans.stream().filter(p -> !p.inputs().contains(plans.get(2).inputs().get(1)))
+                .flatMap(p -> p.inputs().stream()).map(i -> i.entry()).toList());
+        List<List<String>> ahead = new ArrayList<>();
+        try (MergeAhead m = merger.mergeAhead(plans)) {
+            assertEquals(2, m.parallel(), "small plans merge two at once");
+            for (CompactionPlan plan : plans) {
+                if (plan == plans.get(2)) {
+                    MergeException e = assertThrows(MergeException.class, () -> m.take(plan));
+                    assertTrue(e.getMessage().contains(broken.path()), e.getMessage());
+                    continue;
+                }
+                MergeResult r = m.take(plan);
+                assertEquals(1, r.outputs().size());
+                ahead.add(files.rows(r.outputs().get(0).tmpFile()));
+                Files.delete(r.outputs().get(0).tmpFile());
+            }
+        }
+        List<List<String>> alone = new ArrayList<>();
+        for (CompactionPlan plan : plans) {
+            if (plan != plans.get(2)) {
+                MergeResult r = merger.merge(plan);
+                alone.add(files.rows(r.outputs().get(0).tmpFile()));
+                assertEquals(43, r.outputRows(), "40 keys, 7 of them upserted, plus 3 new ones");
+                Files.delete(r.outputs().get(0).tmpFile());
+            }
+        }
+        assertEquals(alone, ahead);
+        assertTrue(ahead.get(0).contains("b|us|103.0|3|" + (T0 + 3 * MINUTE)), ahead.get(0).toString());
+
+        try (MergeAhead m = merger.mergeAhead(plans)) {
+            m.take(plans.get(0)).outputs().forEach(o -> assertTrue(Files.exists(o.tmpFile())));
+        } // plans 1.. were merging or queued: their outputs must not stay behind
+        try (Stream<Path> left = Files.list(tmpDir)) {
+            List<Path> parquet = left.filter(f -> f.toString().endsWith(".parquet")).toList();
+            assertEquals(1, parquet.size(), "only the taken plan's output: " + parquet);
+        }
+    }
 }
