@@ -112,8 +112,16 @@ final class MergeSql {
         return sql.split("read_parquet\\(\\?", -1).length - 1;
     }
 
-    /** Rows of the slice's overlaps that belong to each overlap's big input ({@code big}) or to the others. */
+    /**
+     * Rows of the slice's overlaps that belong to each overlap's big input ({@code big}) or to the others. Led by
+     * the plain time ranges: an OR over one column is pushed into the parquet scan, so row groups outside every
+     * overlap are skipped (mixed with {@code file_index} it is not, and every row group was read).
+     */
     private String side(TimeRanges.Slice slice, boolean big, String q) {
+        return inAny(overlapsIn(slice), q) + " AND " + sides(slice, big, q);
+    }
+
+    private String sides(TimeRanges.Slice slice, boolean big, String q) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < overlaps.size(); i++) {
             TimeRanges.Range r = overlaps.get(i);
@@ -185,8 +193,12 @@ final class MergeSql {
     }
 
     private static String inAny(List<TimeRanges.Range> ranges) {
+        return inAny(ranges, "");
+    }
+
+    private static String inAny(List<TimeRanges.Range> ranges, String q) {
         return ranges.stream()
-                .map(r -> "\"time\" BETWEEN " + ts(r.from()) + " AND " + ts(r.to()))
+                .map(r -> q + "\"time\" BETWEEN " + ts(r.from()) + " AND " + ts(r.to()))
                 .collect(Collectors.joining(" OR ", "(", ")"));
     }
 
