@@ -99,7 +99,8 @@ public final class DuckDbMerger implements AutoCloseable {
             TimeRanges.Slice first = slices.get(0);
             execute(c, sql.createStats(stats, min, first.toExclusive() - first.from()), paths(c, inputs));
             Map<Long, SliceSummary> summaries;
-            try (TagEnums enums = TagEnums.create(c, layout.sortTags(), stats)) {
+            try (StringEnums enums = StringEnums.create(c, layout.sortTags(), stats, stringFields(layout),
+                    paths(c, inputs))) {
                 summaries = summaries(c, stats);
                 execute(c, "DROP TABLE " + stats, null);
                 String stem = "merge-" + UUID.randomUUID();
@@ -179,9 +180,14 @@ public final class DuckDbMerger implements AutoCloseable {
     private record SliceSummary(long passThroughRows, long overlapRows, long minTime, long maxTime) {
     }
 
+    private static List<String> stringFields(OutputLayout layout) {
+        return layout.columns().stream().filter(col -> col.type() == io.kompactor.parquet.InfluxType.STRING)
+                .map(col -> col.name()).toList();
+    }
+
     /** Writes, verifies and fsyncs one slice's output file. */
     private MergedFile writeSlice(Connection c, CompactionPlan plan, List<Path> inputs, MergeSql sql,
-                                  OutputLayout layout, TagEnums enums, TimeRanges.Slice slice, SliceSummary summary,
+                                  OutputLayout layout, StringEnums enums, TimeRanges.Slice slice, SliceSummary summary,
                                   Path tmp, Path done) throws SQLException {
         String small = "kompactor_small_" + UUID.randomUUID().toString().replace("-", "");
         long rows;
@@ -231,7 +237,7 @@ public final class DuckDbMerger implements AutoCloseable {
      * every row of an overlapping bucket. Expected rows: all rows of the slice, less both sides, plus the groups.
      */
     private static long copy(Connection c, MergeSql sql, TimeRanges.Slice slice, SliceSummary summary,
-                             OutputLayout layout, TagEnums enums, List<Path> inputs, Path tmp, String smallTable)
+                             OutputLayout layout, StringEnums enums, List<Path> inputs, Path tmp, String smallTable)
             throws SQLException {
         String suffix = UUID.randomUUID().toString().replace("-", "");
         String small = null;

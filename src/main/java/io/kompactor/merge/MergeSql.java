@@ -14,7 +14,7 @@ import static io.kompactor.parquet.Sql.literal;
  */
 final class MergeSql {
 
-    private static final String INPUTS = "read_parquet(?, union_by_name = true)";
+    static final String INPUTS = "read_parquet(?, union_by_name = true)";
 
     private final OutputLayout layout;
     private final List<TimeRanges.Range> overlaps;
@@ -80,7 +80,7 @@ final class MergeSql {
      * without statistics, which would make {@code time} OPTIONAL.
      */
     String copy(TimeRanges.Slice slice, boolean outside, boolean bigUnique, String small, String dedupTable,
-                TagEnums enums, String target, String arrowSchema) {
+                StringEnums enums, String target, String arrowSchema) {
         String cols = columns("");
         List<TimeRanges.Range> local = overlapsIn(slice);
         List<String> branches = new ArrayList<>();
@@ -148,7 +148,7 @@ final class MergeSql {
     /**
      * One scan for everything the merge must know before it writes: per tag tuple and slice (index = (time - min) /
      * width), rows outside overlaps, rows inside them, and min/max time in ns. The tag tuples give the sort's ENUM
-     * types ({@link TagEnums}), the per-slice sums the expected rows and time range ({@link #slicesSummary}).
+     * types ({@link StringEnums}), the per-slice sums the expected rows and time range ({@link #slicesSummary}).
      * Reads only the tags and {@code time}. One parameter: the input paths.
      */
     String createStats(String table, long min, long width) {
@@ -221,11 +221,9 @@ final class MergeSql {
         return String.join(", ", keys);
     }
 
-    /** The output columns, tags cast to their ENUMs: the parquet writer writes those as UTF8 strings again. */
-    private String sortableColumns(TagEnums enums) {
-        return layout.columns().stream()
-                .map(c -> c.type() == io.kompactor.parquet.InfluxType.TAG
-                        ? enums.sortable(c.name()) + " AS " + ident(c.name()) : ident(c.name()))
+    /** The output columns, strings cast to their ENUMs: the parquet writer writes those as UTF8 strings again. */
+    private String sortableColumns(StringEnums enums) {
+        return layout.columns().stream().map(c -> enums.cast(c.name()) + " AS " + ident(c.name()))
                 .collect(Collectors.joining(", "));
     }
 

@@ -194,6 +194,38 @@ class DuckDbMergerTest {
         assertEquals(2 * values.size() * values.size(), rows.size() + duplicates(older, newer));
     }
 
+    /**
+     * A string field with few values is cast to an ENUM for the sort: its values, NULLs and the empty string come out
+     * exactly as they went in, and it is still a plain UTF8 string column.
+     */
+    @Test
+    void fewValuedStringFieldComesOutUnchanged() throws Exception {
+        List<ColumnSpec> cols = List.of(new ColumnSpec("host", TAG), new ColumnSpec("status", STRING),
+                new ColumnSpec("time", TIME));
+        List<String> values = Arrays.asList("ok", "", null, "é", "Warn", "a|b");
+        List<List<Object>> a = new ArrayList<>();
+        List<List<Object>> b = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            a.add(Arrays.asList("h" + i % 3, values.get(i % values.size()), T0 + i * MINUTE));
+            b.add(Arrays.asList("h" + i % 3, values.get((i + 1) % values.size()), T0 + (100 + i) * MINUTE));
+        }
+        MergeResult r = merger.merge(files.plan(List.of(files.write(1, cols, List.of("host"), a),
+                files.write(2, cols, List.of("host"), b))));
+        Path out = r.outputs().get(0).tmpFile();
+        List<String> expected = new ArrayList<>();
+        for (List<Object> row : a) {
+            expected.add(row.get(0) + "|" + row.get(1) + "|" + row.get(2));
+        }
+        for (List<Object> row : b) {
+            expected.add(row.get(0) + "|" + row.get(1) + "|" + row.get(2));
+        }
+        expected.sort(java.util.Comparator.<String, String>comparing(x -> x.substring(0, 2))
+                .thenComparingLong(x -> Long.parseLong(x.substring(x.lastIndexOf('|') + 1))));
+        assertEquals(expected, files.rows(out));
+        assertEquals("VARCHAR", files.single("SELECT duckdb_type FROM parquet_schema(?) WHERE name = 'status'",
+                out.toString()));
+    }
+
     /** A printed row's value; "null" is NULL, as {@link TableFiles#rows} prints it (no test value is "null"). */
     private static String field(String row, int i) {
         String v = row.split("\\|", -1)[i];
