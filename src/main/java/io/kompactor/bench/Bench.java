@@ -26,9 +26,9 @@ public final class Bench {
 
     /** What to run. {@code workDir} null: a fresh temp dir, deleted at the end unless {@code keep}. */
     public record Options(long rows, int files, int tables, double duplicatesPercent, Path workDir, boolean keep,
-                          boolean inProcess, int planSnapshots, int planFilesPerSnapshot) {
+                          boolean inProcess, int planSnapshots, int planFilesPerSnapshot, int windowHours) {
         public static Options defaults() {
-            return new Options(20_000_000L, 200, 1, 1.0, null, false, false, 10_000, 10);
+            return new Options(20_000_000L, 200, 1, 1.0, null, false, false, 10_000, 10, 24);
         }
     }
 
@@ -37,6 +37,14 @@ public final class Bench {
     public static final long TARGET_PEAK_RSS = 3L << 29; // 1.5 GiB
     public static final double TARGET_PLAN_S = 5.0;
     public static final double TARGET_HISTORY = 0.9;
+
+    /**
+     * The floor and its variants on the same data, each in its own phase: the floor proper (series key, then
+     * time), a COPY sorted by time only and one with no sort, to show what the sort itself costs.
+     */
+    private static final String[][] FLOORS = {
+        {"floor", BenchPhase.ORDER_SERIES}, {"floor_time_sort", BenchPhase.ORDER_TIME},
+        {"floor_no_sort", BenchPhase.ORDER_NONE}};
 
     private final Options options;
     private final PrintWriter out;
@@ -75,14 +83,17 @@ public final class Bench {
         out.flush();
 
         Map<String, ObjectNode> phases = new LinkedHashMap<>();
-        phases.put("floor", phase(work, "floor", BenchPhase.FLOOR,
-                Map.of("data", g.dupDir().toString(), "tmp", work.resolve("floor-tmp").toString())));
-        phases.put("merge_dedup", phase(work, "merge_dedup", BenchPhase.MERGE,
-                Map.of("data", g.dupDir().toString(), "tmp", work.resolve("merge-tmp-dup").toString())));
-        phases.put("merge_no_overlap", phase(work, "merge_no_overlap", BenchPhase.MERGE,
-                Map.of("data", g.nodupDir().toString(), "tmp", work.resolve("merge-tmp-nodup").toString())));
+        String window = Integer.toString(options.windowHours());
+        for (String[] floor : FLOORS) {
+            phases.put(floor[0], phase(work, floor[0], BenchPhase.FLOOR, Map.of("data", g.dupDir().toString(),
+                    "tmp", work.resolve(floor[0] + "-tmp").toString(), "order", floor[1])));
+        }
+        phases.put("merge_dedup", phase(work, "merge_dedup", BenchPhase.MERGE, Map.of("data", g.dupDir().toString(),
+                "tmp", work.resolve("merge-tmp-dup").toString(), "window", window)));
+        phases.put("merge_no_overlap", phase(work, "merge_no_overlap", BenchPhase.MERGE, Map.of(
+                "data", g.nodupDir().toString(), "tmp", work.resolve("merge-tmp-nodup").toString(), "window", window)));
         phases.put("kompactor_e2e", phase(work, "kompactor_e2e", BenchPhase.E2E,
-                Map.of("data", g.dupDir().toString())));
+                Map.of("data", g.dupDir().toString(), "window", window)));
         BenchData.deleteTree(g.dupDir());
         BenchData.deleteTree(g.nodupDir());
 
@@ -110,11 +121,16 @@ public final class Bench {
         report.put("duplicates_pct", options.duplicatesPercent());
         report.put("duplicate_rows", g.duplicateRows());
         report.put("input_bytes", g.dupBytes());
+        report.put("window_hours", options.windowHours());
+        report.put("plans", e2e.get("plans").size());
         report.put("floor_seconds", floorS);
         report.put("floor_rows_per_s", Math.round(rows / floorS));
+        report.put("floor_time_sort_s", phases.get("floor_time_sort").get("seconds").asDouble());
+        report.put("floor_no_sort_s", phases.get("floor_no_sort").get("seconds").asDouble());
         report.put("kompactor_seconds", e2eS);
         report.put("kompactor_rows_per_s", Math.round(rows / e2eS));
         report.put("ratio", BenchPhase.round(floorS / e2eS));
+        report.put("window" + options.windowHours() + "_ratio", BenchPhase.round(floorS / e2eS));
         double dedupS = mDup.get("seconds").asDouble();
         double noS = mNo.get("seconds").asDouble();
         report.put("merge_dedup_seconds", dedupS);
@@ -310,6 +326,8 @@ public final class Bench {
                 "peak RSS", "peak spill");
         String[][] labels = {
             {"floor", "floor: sorted COPY, no dedup"},
+            {"floor_time_sort", "  same, sorted by time only"},
+            {"floor_no_sort", "  same, no sort"},
             {"merge_dedup", "Kompactor merge, with duplicates"},
             {"merge_no_overlap", "Kompactor merge, no overlaps"},
             {"kompactor_e2e", "Kompactor end to end"},
@@ -324,6 +342,7 @@ public final class Bench {
                     p.has("peak_spill_bytes") ? mib(p.get("peak_spill_bytes").asLong()) : "-");
         }
         out.println();
+        out.printf(Locale.ROOT, "window %d h: %d plan(s)%n%n", options.windowHours(), r.get("plans").asInt());
         out.printf(Locale.ROOT, "%-34s %12s %12s %5s%n", "target", "measured", "target", "met");
         JsonNode t = r.get("targets");
         row(t, "ratio", "end to end / floor throughput", "%.3f");

@@ -14,6 +14,7 @@ import io.kompactor.engine.CompactionEngine;
 import io.kompactor.engine.PlanOutcome;
 import io.kompactor.engine.RunReport;
 import io.kompactor.merge.DuckDbMerger;
+import io.kompactor.merge.MergeAhead;
 import io.kompactor.merge.MergeResult;
 import io.kompactor.merge.MergeSettings;
 import io.kompactor.merge.MergedFile;
@@ -24,6 +25,8 @@ import io.kompactor.plan.HostPlan;
 import io.kompactor.plan.PlanInput;
 import io.kompactor.plan.Planner;
 import io.kompactor.plan.PlannerOptions;
+import io.kompactor.plan.TablePolicies;
+import io.kompactor.plan.TablePolicy;
 import io.kompactor.snapshot.HostMetadata;
 import io.kompactor.snapshot.Json;
 import io.kompactor.snapshot.ParquetFileEntry;
@@ -56,6 +59,10 @@ public final class BenchPhase {
     static final String MERGE = "merge";
     static final String E2E = "e2e";
     static final String PLAN = "plan";
+    /** Floor variants: the floor proper sorts by the series key then time; the others show the sort's share. */
+    static final String ORDER_SERIES = "series";
+    static final String ORDER_TIME = "time";
+    static final String ORDER_NONE = "none";
 
     private BenchPhase() {
     }
@@ -74,9 +81,9 @@ public final class BenchPhase {
     static ObjectNode run(String phase, Map<String, String> p) throws Exception {
         double cpu0 = ProcStats.cpuSeconds();
         ObjectNode r = switch (phase) {
-            case FLOOR -> floor(Path.of(p.get("data")), Path.of(p.get("tmp")));
-            case MERGE -> merge(Path.of(p.get("data")), Path.of(p.get("tmp")));
-            case E2E -> endToEnd(Path.of(p.get("data")));
+            case FLOOR -> floor(Path.of(p.get("data")), Path.of(p.get("tmp")), p.getOrDefault("order", ORDER_SERIES));
+            case MERGE -> merge(Path.of(p.get("data")), Path.of(p.get("tmp")), window(p));
+            case E2E -> endToEnd(Path.of(p.get("data")), window(p));
             case PLAN -> plan(Path.of(p.get("data")), Integer.parseInt(p.get("loaded")));
             default -> throw new IllegalArgumentException("unknown phase " + phase);
         };
@@ -87,13 +94,37 @@ public final class BenchPhase {
         return r;
     }
 
+    private static int window(Map<String, String> p) {
+        return Integer.parseInt(p.getOrDefault("window", "24"));
+    }
+
+    /** The default planner options with another window size. */
+    static PlannerOptions plannerOptions(int windowHours) {
+        PlannerOptions d = PlannerOptions.defaults();
+        TablePolicy p = d.policies().defaults();
+        return new PlannerOptions(d.loadedSnapshots(), TablePolicies.uniform(new TablePolicy(p.name(), p.included(),
+                windowHours, p.minInputs(), p.settle(), p.targetFileBytes(), p.late())));
+    }
+
+    /** The ORDER BY of a floor variant, empty for none. */
+    private static String floorOrder(String order) {
+        return switch (order) {
+            case ORDER_SERIES -> " ORDER BY " + BenchData.SERIES_KEY.stream().map(Sql::ident)
+                    .collect(Collectors.joining(", ")) + ", \"time\"";
+            case ORDER_TIME -> " ORDER BY \"time\"";
+            case ORDER_NONE -> "";
+            default -> throw new IllegalArgumentException("unknown floor order " + order);
+        };
+    }
+
     /**
      * The floor: per table one {@code COPY (SELECT * FROM read_parquet([...], union_by_name=true) ORDER BY <series
      * key>, time) TO ... (FORMAT parquet, COMPRESSION zstd)} over every file the snapshots list, no de-duplication,
      * on an instance opened with Kompactor's default settings (memory_limit, threads, spill dir, insertion order).
-     * Timed from opening DuckDB to the end of the last COPY.
+     * Timed from opening DuckDB to the end of the last COPY. {@code order} picks a variant (sorted by time only, or
+     * not sorted) for comparison; the floor proper is {@link #ORDER_SERIES}.
      */
-    static ObjectNode floor(Path dataDir, Path tmp) throws Exception {
+    static ObjectNode floor(Path dataDir, Path tmp, String order) throws Exception {
         ObjectNode r = obj();
         Files.createDirectories(tmp);
         MergeSettings settings = MergeSettings.defaults(tmp);
@@ -107,11 +138,10 @@ public final class BenchPhase {
             int i = 0;
             for (List<ParquetFileEntry> files : tables.values()) {
                 rows += files.stream().mapToLong(ParquetFileEntry::rowCount).sum();
-                String order = BenchData.SERIES_KEY.stream().map(Sql::ident).collect(Collectors.joining(", "));
                 Path out = tmp.resolve("floor-" + i++ + ".parquet");
                 long c0 = System.nanoTime();
                 try (PreparedStatement ps = c.prepareStatement("COPY (SELECT * FROM read_parquet(?, union_by_name = true)"
-                        + " ORDER BY " + order + ", \"time\") TO " + Sql.literal(out.toString())
+                        + floorOrder(order) + ") TO " + Sql.literal(out.toString())
                         + " (FORMAT parquet, COMPRESSION zstd, RETURN_STATS true)")) {
                     ps.setArray(1, c.createArrayOf("VARCHAR",
                             files.stream().map(e -> dataDir.resolve(e.path()).toString()).toArray()));
@@ -130,6 +160,7 @@ public final class BenchPhase {
         }
         r.put("rows", rows);
         r.put("output_rows", outRows);
+        r.put("order", order);
         r.put("memory_limit", settings.memoryLimit());
         r.put("threads", settings.threads());
         r.put("duckdb_version", duckdbVersion());
@@ -138,10 +169,10 @@ public final class BenchPhase {
 
     /**
      * Kompactor's merge alone (no commit): plan with the default options, check each table's inputs and merge
-     * (de-duplicate where inputs overlap, sort, write, verify) every plan with the default merge settings, as the
-     * engine does; outputs are deleted. Timed from planning to the last verified output.
+     * (de-duplicate where inputs overlap, sort, write, verify) every plan with the default merge settings, ahead of
+     * the plan taking its result, as the engine does; outputs are deleted. Timed from planning to the last verified output.
      */
-    static ObjectNode merge(Path dataDir, Path tmp) throws Exception {
+    static ObjectNode merge(Path dataDir, Path tmp, int windowHours) throws Exception {
         ObjectNode r = obj();
         Files.createDirectories(tmp);
         MergeSettings settings = MergeSettings.defaults(tmp);
@@ -150,7 +181,7 @@ public final class BenchPhase {
         long outRows = 0;
         ArrayNode plans = r.putArray("plans");
         try (ProcStats.DirSizeSampler spill = new ProcStats.DirSizeSampler(tmp.resolve(DuckDb.SPILL_DIR))) {
-            HostPlan hp = new Planner(PlannerOptions.defaults(), Clock.systemUTC())
+            HostPlan hp = new Planner(plannerOptions(windowHours), Clock.systemUTC())
                     .plan(HostMetadata.load(dataDir, BenchData.HOST));
             try (DuckDbMerger merger = new DuckDbMerger(settings)) {
                 Map<TableKey, List<CompactionPlan>> byTable = hp.plans().stream()
@@ -158,13 +189,16 @@ public final class BenchPhase {
                 for (List<CompactionPlan> table : byTable.values()) {
                     merger.checkInputs(dataDir, table.stream().flatMap(pl -> pl.inputs().stream())
                             .map(PlanInput::entry).toList());
-                    for (CompactionPlan plan : table) {
-                        MergeResult m = merger.merge(plan);
-                        inRows += m.inputRows();
-                        outRows += m.outputRows();
-                        plans.add(planJson(plan, m.durationNanos(), m.outputRows()));
-                        for (MergedFile f : m.outputs()) {
-                            Files.deleteIfExists(f.tmpFile());
+                    try (MergeAhead ahead = merger.mergeAhead(table)) {
+                        r.put("parallel_merges", ahead.parallel());
+                        for (CompactionPlan plan : table) {
+                            MergeResult m = ahead.take(plan);
+                            inRows += m.inputRows();
+                            outRows += m.outputRows();
+                            plans.add(planJson(plan, m.durationNanos(), m.outputRows()));
+                            for (MergedFile f : m.outputs()) {
+                                Files.deleteIfExists(f.tmpFile());
+                            }
                         }
                     }
                 }
@@ -184,16 +218,17 @@ public final class BenchPhase {
      * inputs, merge with de-duplication and verification, commit (journal, move, snapshot rewrite, retire the
      * originals). Timed from before the state dir is created to the end of the run.
      */
-    static ObjectNode endToEnd(Path dataDir) throws Exception {
+    static ObjectNode endToEnd(Path dataDir, int windowHours) throws Exception {
         ObjectNode r = obj();
         StateDir state = StateDir.defaultFor(dataDir);
         long t0 = System.nanoTime();
         RunReport report;
-        try (ProcStats.DirSizeSampler spill = new ProcStats.DirSizeSampler(state.tmp())) {
+        // The run's spill dir is inside a scratch dir named only once the workspace opens: sample every spill dir.
+        try (ProcStats.DirSizeSampler spill = new ProcStats.DirSizeSampler(state.tmp(), DuckDb.SPILL_DIR)) {
             try (Workspace ws = Workspace.forWriting(Workspace.Options.of(dataDir, null, "bench"));
                  LazyMerger merger = new LazyMerger(MergeSettings.defaults(ws.scratch()))) {
                 Transactions tx = new Transactions(ws, ServerProbe.NONE);
-                report = new CompactionEngine(new Planner(PlannerOptions.defaults(), Clock.systemUTC()), merger,
+                report = new CompactionEngine(new Planner(plannerOptions(windowHours), Clock.systemUTC()), merger,
                         tx, RetirePolicy.IMMEDIATE).run(dataDir, List.of(BenchData.HOST), false, ProgressListener.NONE);
             }
             r.put("seconds", round((System.nanoTime() - t0) / 1e9));

@@ -70,8 +70,16 @@ final class ProcStats {
         private final Thread thread;
         private volatile boolean running = true;
 
+        private final String onlyUnder;
+
         DirSizeSampler(Path dir) {
+            this(dir, null);
+        }
+
+        /** Counts only files below a directory named {@code onlyUnder} (any depth), or all files when null. */
+        DirSizeSampler(Path dir, String onlyUnder) {
             this.dir = dir;
+            this.onlyUnder = onlyUnder;
             this.thread = new Thread(this::loop, "bench-spill-sampler");
             thread.setDaemon(true);
             thread.start();
@@ -79,7 +87,7 @@ final class ProcStats {
 
         private void loop() {
             while (running) {
-                max.accumulateAndGet(size(dir), Math::max);
+                max.accumulateAndGet(size(dir, onlyUnder), Math::max);
                 try {
                     Thread.sleep(100);
                 } catch (InterruptedException e) {
@@ -104,11 +112,15 @@ final class ProcStats {
         }
 
         static long size(Path dir) {
+            return size(dir, null);
+        }
+
+        static long size(Path dir, String onlyUnder) {
             if (!Files.isDirectory(dir)) {
                 return 0;
             }
             try (Stream<Path> s = Files.walk(dir)) {
-                return s.mapToLong(p -> {
+                return s.filter(p -> onlyUnder == null || under(dir.relativize(p), onlyUnder)).mapToLong(p -> {
                     try {
                         return Files.isRegularFile(p) ? Files.size(p) : 0;
                     } catch (IOException e) {
@@ -118,6 +130,15 @@ final class ProcStats {
             } catch (IOException | java.io.UncheckedIOException e) {
                 return 0;
             }
+        }
+
+        private static boolean under(Path relative, String name) {
+            for (int i = 0; i < relative.getNameCount() - 1; i++) {
+                if (relative.getName(i).toString().equals(name)) {
+                    return true;
+                }
+            }
+            return false;
         }
     }
 }

@@ -5,6 +5,7 @@ import io.kompactor.commit.CommitStateUnknownException;
 import io.kompactor.commit.RetirePolicy;
 import io.kompactor.commit.Transactions;
 import io.kompactor.merge.DuckDbMerger;
+import io.kompactor.merge.MergeAhead;
 import io.kompactor.merge.MergeResult;
 import io.kompactor.merge.MergedFile;
 import io.kompactor.plan.CompactionPlan;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -84,23 +86,27 @@ public final class CompactionEngine {
         int index = 0;
         for (List<CompactionPlan> table : byTable(all).values()) {
             RuntimeException refused = dryRun ? checkExists(table) : checkInputs(table, progress);
-            for (CompactionPlan plan : table) {
-                PlanOutcome o;
-                if (blockedHosts.contains(plan.host())) {
-                    o = new PlanOutcome.Failed(plan, new CommitStateUnknownException(plan.host()
-                            + " is blocked by an unfinished transaction (see above); not committed", null), 0);
-                } else if (refused != null) {
-                    o = new PlanOutcome.Failed(plan, refused, 0);
-                } else if (dryRun) {
-                    o = new PlanOutcome.Planned(plan, OutputPrediction.outputs(plan));
-                } else {
-                    o = execute(plan, progress);
-                    if (o instanceof PlanOutcome.Failed f && f.error() instanceof CommitStateUnknownException) {
-                        blockedHosts.add(plan.host());
+            // The table's next plans merge while this one commits (two at once when they are small); close()
+            // deletes the outputs of merges nobody took, e.g. after the host was blocked.
+            try (MergeAhead ahead = refused == null && !dryRun ? merger.get().mergeAhead(table) : null) {
+                for (CompactionPlan plan : table) {
+                    PlanOutcome o;
+                    if (blockedHosts.contains(plan.host())) {
+                        o = new PlanOutcome.Failed(plan, new CommitStateUnknownException(plan.host()
+                                + " is blocked by an unfinished transaction (see above); not committed", null), 0);
+                    } else if (refused != null) {
+                        o = new PlanOutcome.Failed(plan, refused, 0);
+                    } else if (dryRun) {
+                        o = new PlanOutcome.Planned(plan, OutputPrediction.outputs(plan));
+                    } else {
+                        o = execute(plan, progress, ahead::take);
+                        if (o instanceof PlanOutcome.Failed f && f.error() instanceof CommitStateUnknownException) {
+                            blockedHosts.add(plan.host());
+                        }
                     }
+                    outcomes.add(o);
+                    progress.planFinished(++index, all.size(), o);
                 }
-                outcomes.add(o);
-                progress.planFinished(++index, all.size(), o);
             }
         }
         return new RunReport(dryRun, outcomes, problems, notes, recovered, System.nanoTime() - start);
@@ -108,12 +114,17 @@ public final class CompactionEngine {
 
     /** Merge and commit one plan; any failure is reported against the plan and leaves the data dir as it was. */
     public PlanOutcome execute(CompactionPlan plan, ProgressListener progress) {
+        return execute(plan, progress, p -> merger.get().merge(p));
+    }
+
+    private PlanOutcome execute(CompactionPlan plan, ProgressListener progress,
+                                Function<CompactionPlan, MergeResult> merge) {
         long t0 = System.nanoTime();
         MergeResult merged = null;
         try {
             progress.phase(plan, ProgressListener.Phase.MERGING, "merging " + plan.inputs().size() + " files, "
                     + String.format("%,d", plan.inputRows()) + " rows");
-            merged = merger.get().merge(plan);
+            merged = merge.apply(plan);
             progress.phase(plan, ProgressListener.Phase.COMMITTING, "committing " + merged.outputs().size() + " file(s)");
             CommitResult c = transactions.commit(merged, policy);
             return new PlanOutcome.Committed(plan, c, System.nanoTime() - t0);

@@ -38,6 +38,7 @@ public final class DuckDbMerger implements AutoCloseable {
     private final MergeSettings settings;
     private final Connection base;
     private final ParquetInspector inspector = new ParquetInspector();
+    private final InspectionCache inspections = new InspectionCache();
 
     public DuckDbMerger(MergeSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
@@ -56,10 +57,21 @@ public final class DuckDbMerger implements AutoCloseable {
      */
     public void checkInputs(Path dataDir, List<ParquetFileEntry> files) {
         try (Connection c = connection()) {
-            InputChecks.check(c, inspector, dataDir, files);
+            InputChecks.check(c, inspector, inspections, dataDir, files);
         } catch (SQLException e) {
             throw new MergeException("DuckDB connection failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Merges a table's plans ahead of their commits, for the caller to {@link MergeAhead#take} one by one in plan
+     * order. Two at a time when every plan is small next to the memory limit (an eighth of it in input bytes), so
+     * that concurrent sorts do not push each other into spilling; otherwise one at a time, still ahead.
+     */
+    public MergeAhead mergeAhead(List<CompactionPlan> plans) {
+        long small = settings.memoryLimitBytes() / 8;
+        boolean allSmall = plans.stream().allMatch(p -> p.inputBytes() <= small);
+        return new MergeAhead(this, plans, allSmall && settings.threads() > 1 ? 2 : 1);
     }
 
     public MergeResult merge(CompactionPlan plan) {
@@ -73,7 +85,7 @@ public final class DuckDbMerger implements AutoCloseable {
         boolean ok = false;
         try (Connection c = connection()) {
             List<ParquetFacts> facts = refuseBadInputs(plan, inputs,
-                    () -> InputChecks.check(c, inspector, plan.dataDir(),
+                    () -> InputChecks.check(c, inspector, inspections, plan.dataDir(),
                             plan.inputs().stream().map(PlanInput::entry).toList()));
             OutputLayout layout = refuseBadInputs(plan, inputs, () -> OutputLayout.of(facts));
             List<TimeRanges.Range> ranges = timeRanges(plan, facts);
@@ -83,27 +95,29 @@ public final class DuckDbMerger implements AutoCloseable {
             int k = TimeRanges.sliceCount(plan.inputBytes(), plan.targetFileBytes());
             List<TimeRanges.Slice> slices = TimeRanges.slices(min, max, k);
             MergeSql sql = new MergeSql(layout, overlaps, biggestPerOverlap(ranges, facts, overlaps));
-            Map<Long, SliceSummary> summaries = summaries(c, sql, inputs, min, slices.get(0));
-            String stem = "merge-" + UUID.randomUUID();
-            for (int i = 0; i < slices.size(); i++) {
-                SliceSummary summary = summaries.get((long) i);
-                if (summary == null) {
-                    continue; // Core never persists 0-row files, and neither do we
+            String stats = "kompactor_stats_" + UUID.randomUUID().toString().replace("-", "");
+            TimeRanges.Slice first = slices.get(0);
+            execute(c, sql.createStats(stats, min, first.toExclusive() - first.from()), paths(c, inputs));
+            Map<Long, SliceSummary> summaries;
+            try (StringEnums enums = StringEnums.create(c, layout.sortTags(), stats, stringFields(layout),
+                    paths(c, inputs))) {
+                summaries = summaries(c, stats);
+                execute(c, "DROP TABLE " + stats, null);
+                String stem = "merge-" + UUID.randomUUID();
+                for (int i = 0; i < slices.size(); i++) {
+                    SliceSummary summary = summaries.get((long) i);
+                    if (summary == null) {
+                        continue; // Core never persists 0-row files, and neither do we
+                    }
+                    String name = stem + "-" + outputs.size() + ".parquet";
+                    Path tmp = settings.tmpDir().resolve(name + ".inprogress");
+                    Path done = settings.tmpDir().resolve(name);
+                    written.add(tmp);
+                    written.add(done);
+                    outputs.add(writeSlice(c, plan, inputs, sql, layout, enums, slices.get(i), summary, tmp, done));
                 }
-                String name = stem + "-" + outputs.size() + ".parquet";
-                Path tmp = settings.tmpDir().resolve(name + ".inprogress");
-                Path done = settings.tmpDir().resolve(name);
-                written.add(tmp);
-                written.add(done);
-                String small = "kompactor_small_" + UUID.randomUUID().toString().replace("-", "");
-                long rows;
-                try {
-                    rows = copy(c, sql, slices.get(i), summary, layout, inputs, tmp, small);
-                    verify(c, plan, inputs, sql, layout, tmp, rows, summary, exists(c, small) ? small : null);
-                } finally {
-                    execute(c, "DROP TABLE IF EXISTS " + small, null);
-                }
-                outputs.add(finish(plan, tmp, done, rows, summary));
+            } finally {
+                execute(c, "DROP TABLE IF EXISTS " + stats, null);
             }
             if (outputs.isEmpty()) {
                 throw new MergeException(plan.label() + ": inputs " + inputs + " hold no rows");
@@ -119,6 +133,7 @@ public final class DuckDbMerger implements AutoCloseable {
                 written.forEach(DuckDbMerger::deleteQuietly);
             }
         }
+        inputs.forEach(inspections::forget); // a plan's inputs are merged once; a retry reads them afresh
         long inputRows = plan.inputs().stream().mapToLong(i -> i.entry().rowCount()).sum();
         long outputRows = outputs.stream().mapToLong(MergedFile::rowCount).sum();
         return new MergeResult(plan, outputs, inputRows, outputRows, System.nanoTime() - started);
@@ -176,12 +191,30 @@ public final class DuckDbMerger implements AutoCloseable {
     private record SliceSummary(long passThroughRows, long overlapRows, long minTime, long maxTime) {
     }
 
-    /** Summaries by slice index; slices are {@code first}'s width wide, starting at {@code min}. */
-    private static Map<Long, SliceSummary> summaries(Connection c, MergeSql sql, List<Path> inputs, long min,
-                                                     TimeRanges.Slice first) throws SQLException {
+    private static List<String> stringFields(OutputLayout layout) {
+        return layout.columns().stream().filter(col -> col.type() == io.kompactor.parquet.InfluxType.STRING)
+                .map(col -> col.name()).toList();
+    }
+
+    /** Writes, verifies and fsyncs one slice's output file. */
+    private MergedFile writeSlice(Connection c, CompactionPlan plan, List<Path> inputs, MergeSql sql,
+                                  OutputLayout layout, StringEnums enums, TimeRanges.Slice slice, SliceSummary summary,
+                                  Path tmp, Path done) throws SQLException {
+        String small = "kompactor_small_" + UUID.randomUUID().toString().replace("-", "");
+        long rows;
+        try {
+            rows = copy(c, sql, slice, summary, layout, enums, inputs, tmp, small);
+            verify(c, plan, inputs, sql, layout, slice, tmp, rows, summary, exists(c, small) ? small : null);
+        } finally {
+            execute(c, "DROP TABLE IF EXISTS " + small, null);
+        }
+        return finish(plan, tmp, done, rows, summary);
+    }
+
+    /** Summaries by slice index, from the stats table of {@link MergeSql#createStats}. */
+    private static Map<Long, SliceSummary> summaries(Connection c, String statsTable) throws SQLException {
         Map<Long, SliceSummary> bySlice = new HashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(sql.slicesSummary(min, first.toExclusive() - first.from()))) {
-            ps.setArray(1, paths(c, inputs));
+        try (PreparedStatement ps = c.prepareStatement(MergeSql.slicesSummary(statsTable))) {
             try (ResultSet r = ps.executeQuery()) {
                 while (r.next()) {
                     bySlice.put(r.getLong(1), new SliceSummary(r.getLong(2), r.getLong(3), r.getLong(4), r.getLong(5)));
@@ -215,7 +248,8 @@ public final class DuckDbMerger implements AutoCloseable {
      * every row of an overlapping bucket. Expected rows: all rows of the slice, less both sides, plus the groups.
      */
     private static long copy(Connection c, MergeSql sql, TimeRanges.Slice slice, SliceSummary summary,
-                             OutputLayout layout, List<Path> inputs, Path tmp, String smallTable) throws SQLException {
+                             OutputLayout layout, StringEnums enums, List<Path> inputs, Path tmp, String smallTable)
+            throws SQLException {
         String suffix = UUID.randomUUID().toString().replace("-", "");
         String small = null;
         String bigMatches = null;
@@ -240,7 +274,7 @@ public final class DuckDbMerger implements AutoCloseable {
             }
             long bigUnique = summary.overlapRows() - smallRows - matchedRows;
             String copy = sql.copy(slice, summary.passThroughRows() > 0, bigUnique > 0, smallRows > 0 ? small : null,
-                    dedupTable, tmp.toAbsolutePath().toString(), layout.arrowSchema());
+                    dedupTable, enums, tmp.toAbsolutePath().toString(), layout.arrowSchema());
             try (PreparedStatement ps = c.prepareStatement(copy)) {
                 for (int i = 1; i <= MergeSql.parameters(copy); i++) {
                     ps.setArray(i, paths(c, inputs));
@@ -302,7 +336,8 @@ public final class DuckDbMerger implements AutoCloseable {
     }
 
     private void verify(Connection c, CompactionPlan plan, List<Path> inputs, MergeSql sql, OutputLayout layout,
-                        Path out, long expectedRows, SliceSummary expected, String small) throws SQLException {
+                        TimeRanges.Slice slice, Path out, long expectedRows, SliceSummary expected, String small)
+            throws SQLException {
         ParquetFacts f = inspector.inspect(c, out);
         List<String> problems = new ArrayList<>();
         if (f.rowCount() != expectedRows) {
@@ -324,7 +359,7 @@ public final class DuckDbMerger implements AutoCloseable {
         if (time == null || !time.required()) {
             problems.add("time is not a REQUIRED column");
         }
-        String duplicates = sql.duplicateKey(small);
+        String duplicates = sql.duplicateKey(small, slice);
         if (problems.isEmpty() && duplicates != null) {
             try (PreparedStatement ps = c.prepareStatement(duplicates)) {
                 ps.setString(1, out.toAbsolutePath().toString());

@@ -30,13 +30,16 @@ final class InputChecks {
     private InputChecks() {
     }
 
-    /** @return the footer facts of each file, in the given order, if nothing is wrong */
-    static List<ParquetFacts> check(Connection c, ParquetInspector inspector, Path dataDir,
+    /**
+     * @param cache inspections made earlier, used where the file is unchanged; fresh ones are added to it
+     * @return the footer facts of each file, in the given order, if nothing is wrong
+     */
+    static List<ParquetFacts> check(Connection c, ParquetInspector inspector, InspectionCache cache, Path dataDir,
                                     List<ParquetFileEntry> entries) {
         List<String> problems = new ArrayList<>();
         List<ParquetFacts> facts = new ArrayList<>();
         List<ParquetInspector.Inspection> inspections =
-                inspector.inspectAll(c, entries.stream().map(e -> dataDir.resolve(e.path())).toList());
+                inspect(c, inspector, cache, entries.stream().map(e -> dataDir.resolve(e.path())).toList());
         for (int i = 0; i < entries.size(); i++) {
             ParquetInspector.Inspection in = inspections.get(i);
             if (in.problem() != null) {
@@ -52,6 +55,33 @@ final class InputChecks {
                     + String.join("\n  ", problems));
         }
         return facts;
+    }
+
+    /** Cached inspections where the file is unchanged, one batch of footer queries for the others. */
+    private static List<ParquetInspector.Inspection> inspect(Connection c, ParquetInspector inspector,
+                                                             InspectionCache cache, List<Path> files) {
+        List<ParquetInspector.Inspection> out = new ArrayList<>(files.size());
+        List<Path> missing = new ArrayList<>();
+        List<InspectionCache.Stamp> stamps = new ArrayList<>();
+        for (Path f : files) {
+            ParquetInspector.Inspection known = cache.get(f);
+            out.add(known);
+            if (known == null) {
+                missing.add(f);
+                stamps.add(InspectionCache.Stamp.of(f));
+            }
+        }
+        if (missing.isEmpty()) {
+            return out;
+        }
+        List<ParquetInspector.Inspection> fresh = inspector.inspectAll(c, missing);
+        for (int i = 0, j = 0; i < out.size(); i++) {
+            if (out.get(i) == null) {
+                cache.put(fresh.get(j), stamps.get(j));
+                out.set(i, fresh.get(j++));
+            }
+        }
+        return out;
     }
 
     private static void checkFile(ParquetFileEntry e, ParquetInspector.Inspection in, List<String> problems) {

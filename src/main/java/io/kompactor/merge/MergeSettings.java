@@ -26,6 +26,33 @@ public record MergeSettings(String memoryLimit, int threads, Path tmpDir, String
         return new MergeSettings(defaultMemoryLimit(), Runtime.getRuntime().availableProcessors(), tmpDir, "100GB");
     }
 
+    /**
+     * {@code memoryLimit} in bytes, read as DuckDB reads it (a number and a unit: KB/MB/GB/TB are powers of 1000,
+     * KiB/MiB/GiB/TiB of 1024; no unit: bytes); 1 GB if it cannot be read, DuckDB's own check being the one that
+     * rejects a bad setting.
+     */
+    public long memoryLimitBytes() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\s*([0-9.]+)\\s*([a-zA-Z]*)\\s*")
+                .matcher(memoryLimit);
+        if (!m.matches()) {
+            return 1_000_000_000L;
+        }
+        double n = Double.parseDouble(m.group(1));
+        long unit = switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+            case "", "b", "byte", "bytes" -> 1L;
+            case "kb", "k" -> 1_000L;
+            case "mb", "m" -> 1_000_000L;
+            case "gb", "g" -> 1_000_000_000L;
+            case "tb", "t" -> 1_000_000_000_000L;
+            case "kib" -> 1L << 10;
+            case "mib" -> 1L << 20;
+            case "gib" -> 1L << 30;
+            case "tib" -> 1L << 40;
+            default -> -1L;
+        };
+        return unit < 0 ? 1_000_000_000L : (long) (n * unit);
+    }
+
     private static final java.util.regex.Pattern DUCKDB_SIZE =
             java.util.regex.Pattern.compile("(?i)\\d+(\\.\\d+)?\\s*(b|kb|mb|gb|tb|kib|mib|gib|tib|%)?");
 

@@ -14,7 +14,7 @@ import static io.kompactor.parquet.Sql.literal;
  */
 final class MergeSql {
 
-    private static final String INPUTS = "read_parquet(?, union_by_name = true)";
+    static final String INPUTS = "read_parquet(?, union_by_name = true)";
 
     private final OutputLayout layout;
     private final List<TimeRanges.Range> overlaps;
@@ -80,7 +80,7 @@ final class MergeSql {
      * without statistics, which would make {@code time} OPTIONAL.
      */
     String copy(TimeRanges.Slice slice, boolean outside, boolean bigUnique, String small, String dedupTable,
-                String target, String arrowSchema) {
+                StringEnums enums, String target, String arrowSchema) {
         String cols = columns("");
         List<TimeRanges.Range> local = overlapsIn(slice);
         List<String> branches = new ArrayList<>();
@@ -101,8 +101,8 @@ final class MergeSql {
                 branches.add("SELECT " + cols + " FROM " + dedupTable);
             }
         }
-        return "COPY (SELECT " + cols + " FROM (" + String.join("\nUNION ALL ", branches) + ")\nORDER BY "
-                + orderBy() + ")\nTO " + literal(target)
+        return "COPY (SELECT " + sortableColumns(enums) + " FROM (" + String.join("\nUNION ALL ", branches)
+                + ")\nORDER BY " + orderBy() + ")\nTO " + literal(target)
                 + " (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100000, KV_METADATA {"
                 + literal("ARROW:schema") + ": " + literal(arrowSchema) + "})";
     }
@@ -112,8 +112,16 @@ final class MergeSql {
         return sql.split("read_parquet\\(\\?", -1).length - 1;
     }
 
-    /** Rows of the slice's overlaps that belong to each overlap's big input ({@code big}) or to the others. */
+    /**
+     * Rows of the slice's overlaps that belong to each overlap's big input ({@code big}) or to the others. Led by
+     * the plain time ranges: an OR over one column is pushed into the parquet scan, so row groups outside every
+     * overlap are skipped (mixed with {@code file_index} it is not, and every row group was read).
+     */
     private String side(TimeRanges.Slice slice, boolean big, String q) {
+        return inAny(overlapsIn(slice), q) + " AND " + sides(slice, big, q);
+    }
+
+    private String sides(TimeRanges.Slice slice, boolean big, String q) {
         List<String> parts = new ArrayList<>();
         for (int i = 0; i < overlaps.size(); i++) {
             TimeRanges.Range r = overlaps.get(i);
@@ -138,15 +146,25 @@ final class MergeSql {
     }
 
     /**
-     * Per slice (index = (time - min) / width): rows outside overlaps, rows inside them, and min/max time in ns.
-     * Reads only {@code time}. One parameter: the input paths.
+     * One scan for everything the merge must know before it writes: per tag tuple and slice (index = (time - min) /
+     * width), rows outside overlaps, rows inside them, and min/max time in ns. The tag tuples give the sort's ENUM
+     * types ({@link StringEnums}), the per-slice sums the expected rows and time range ({@link #slicesSummary}).
+     * Reads only the tags and {@code time}. One parameter: the input paths.
      */
-    String slicesSummary(long min, long width) {
+    String createStats(String table, long min, long width) {
         String slice = "(epoch_ns(\"time\") - " + min + "::BIGINT) // " + width + "::BIGINT";
         String inside = overlaps.isEmpty() ? "false" : inAny(overlaps);
-        return "SELECT " + slice + " AS __k_slice, count(*) FILTER (WHERE NOT " + inside + "),"
-                + " count(*) FILTER (WHERE " + inside + "), epoch_ns(min(\"time\")), epoch_ns(max(\"time\"))"
-                + " FROM " + INPUTS + " WHERE \"time\" IS NOT NULL GROUP BY __k_slice ORDER BY __k_slice";
+        String tags = layout.sortTags().stream().map(t -> ident(t) + ", ").collect(Collectors.joining());
+        return "CREATE TEMP TABLE " + table + " AS SELECT " + tags + slice + " AS __k_slice,"
+                + " count(*) FILTER (WHERE NOT " + inside + ") AS __k_outside,"
+                + " count(*) FILTER (WHERE " + inside + ") AS __k_inside, epoch_ns(min(\"time\")) AS __k_min,"
+                + " epoch_ns(max(\"time\")) AS __k_max FROM " + INPUTS + " WHERE \"time\" IS NOT NULL GROUP BY ALL";
+    }
+
+    /** Per slice: rows outside overlaps, rows inside them, min and max time in ns, from {@link #createStats}. */
+    static String slicesSummary(String statsTable) {
+        return "SELECT __k_slice, sum(__k_outside)::BIGINT, sum(__k_inside)::BIGINT, min(__k_min), max(__k_max) FROM "
+                + statsTable + " GROUP BY __k_slice ORDER BY __k_slice";
     }
 
     /**
@@ -155,16 +173,19 @@ final class MergeSql {
      * from the one input that holds its key, unchanged, exactly as the server would have read it. Checking only
      * those keys keeps the check as cheap as the merge it verifies.
      */
-    String duplicateKey(String small) {
-        if (small == null) {
+    String duplicateKey(String small, TimeRanges.Slice slice) {
+        if (small == null || overlapsIn(slice).isEmpty()) {
             return null;
         }
         List<String> keys = new ArrayList<>();
         layout.sortTags().forEach(t -> keys.add("o." + ident(t)));
         keys.add("o.\"time\"");
         String k = String.join(", ", keys);
-        return "SELECT " + k + ", count(*) FROM read_parquet(?) o SEMI JOIN " + small + " s ON " + sameKey("o.", "s.")
-                + " GROUP BY " + k + " HAVING count(*) > 1 LIMIT 1";
+        // Small-side keys all lie in the slice's overlaps: filtering on time first spares decoding the tags of
+        // every other row of the output (its rows are sorted by series, then time, so they come in runs).
+        return "SELECT " + k + ", count(*) FROM (SELECT * FROM read_parquet(?) WHERE " + inAny(overlapsIn(slice))
+                + ") o SEMI JOIN " + small + " s ON " + sameKey("o.", "s.") + " GROUP BY " + k
+                + " HAVING count(*) > 1 LIMIT 1";
     }
 
     private static String within(TimeRanges.Slice slice, String q) {
@@ -172,8 +193,12 @@ final class MergeSql {
     }
 
     private static String inAny(List<TimeRanges.Range> ranges) {
+        return inAny(ranges, "");
+    }
+
+    private static String inAny(List<TimeRanges.Range> ranges, String q) {
         return ranges.stream()
-                .map(r -> "\"time\" BETWEEN " + ts(r.from()) + " AND " + ts(r.to()))
+                .map(r -> q + "\"time\" BETWEEN " + ts(r.from()) + " AND " + ts(r.to()))
                 .collect(Collectors.joining(" OR ", "(", ")"));
     }
 
@@ -184,12 +209,22 @@ final class MergeSql {
         return String.join(", ", keys);
     }
 
-    /** InfluxDB sorts ASC NULLS FIRST (arrow's default); DuckDB defaults to NULLS LAST (notes 5.3). */
+    /**
+     * InfluxDB sorts ASC NULLS FIRST (arrow's default); DuckDB defaults to NULLS LAST (notes 5.3). By position in
+     * the select list, so that the sort is on the tags' ENUM casts ({@link #sortableColumns}), not on the strings.
+     */
     private String orderBy() {
+        List<String> names = layout.columns().stream().map(c -> c.name()).toList();
         List<String> keys = new ArrayList<>();
-        layout.sortTags().forEach(t -> keys.add(ident(t) + " NULLS FIRST"));
-        keys.add("\"time\"");
+        layout.sortTags().forEach(t -> keys.add((names.indexOf(t) + 1) + " NULLS FIRST"));
+        keys.add(Integer.toString(names.indexOf("time") + 1));
         return String.join(", ", keys);
+    }
+
+    /** The output columns, strings cast to their ENUMs: the parquet writer writes those as UTF8 strings again. */
+    private String sortableColumns(StringEnums enums) {
+        return layout.columns().stream().map(c -> enums.cast(c.name()) + " AS " + ident(c.name()))
+                .collect(Collectors.joining(", "));
     }
 
     private static String ts(long ns) {

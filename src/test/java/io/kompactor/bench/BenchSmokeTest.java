@@ -62,5 +62,30 @@ class BenchSmokeTest {
         assertTrue(m.get("duckdb").asText().startsWith("v"), m.toString());
         assertTrue(text.toString().contains("end to end / floor"), text.toString());
         assertFalse(Files.exists(tmp.resolve("work").resolve("data")), "generated data is removed without --keep");
+        for (String key : List.of("floor_time_sort_s", "floor_no_sort_s", "window24_ratio")) {
+            assertTrue(r.get(key).asDouble() > 0, key + " in " + r);
+        }
+        assertEquals(24, r.get("window_hours").asInt());
+        assertEquals(20_000, r.get("phases").get("floor_no_sort").get("output_rows").asLong());
+        assertEquals(20_000, r.get("phases").get("floor_time_sort").get("output_rows").asLong());
+    }
+
+    /** {@code --window 1}: one plan per hour of data, still every row accounted for. */
+    @Test
+    void windowOneMakesHourlyPlans(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("bench.json");
+        StringWriter text = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setOut(new PrintWriter(text, true));
+        // 24 on-time files of 10 minutes plus late ones: four hours, so four hourly plans.
+        int rc = cli.execute("--rows", "30000", "--files", "26", "--window", "1", "--in-process",
+                "--work-dir", tmp.resolve("work").toString(), "--out", out.toString(),
+                "--plan-snapshots", "10", "--plan-files-per-snapshot", "2");
+        assertEquals(0, rc, text.toString());
+        JsonNode r = Json.readObject(out);
+        assertEquals(1, r.get("window_hours").asInt());
+        assertTrue(r.get("plans").asInt() >= 4, r.toString());
+        assertTrue(r.get("window1_ratio").asDouble() > 0, r.toString());
+        assertTrue(r.get("correct").asBoolean(), r.toString());
     }
 }

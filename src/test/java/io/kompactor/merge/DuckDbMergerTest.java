@@ -161,6 +161,84 @@ class DuckDbMergerTest {
                 "a|eu|1.0|1|" + T0), files.rows(out.tmpFile()));
     }
 
+    /**
+     * The sort runs on ENUM casts of the tags: their order must be InfluxDB's, i.e. bytewise on UTF-8 with NULLs
+     * first, also for upper before lower case, prefixes, the empty string and non-ASCII, and a tag that is NULL
+     * in every row (it gets no ENUM) must still come out right.
+     */
+    @Test
+    void tagOrderIsBytewiseWithNullsFirst() throws Exception {
+        List<ColumnSpec> cols = List.of(new ColumnSpec("host", TAG), new ColumnSpec("region", TAG),
+                new ColumnSpec("zone", TAG), new ColumnSpec("usage", FLOAT), new ColumnSpec("time", TIME));
+        List<String> key = List.of("region", "host", "zone");
+        List<String> values = Arrays.asList("é", "aa", "", "Z", null, "a", "B", "a b", "a\u00ff", "\u4e2d");
+        List<List<Object>> older = new ArrayList<>();
+        List<List<Object>> newer = new ArrayList<>();
+        for (int i = 0; i < values.size(); i++) {
+            for (int j = 0; j < values.size(); j++) {
+                older.add(Arrays.asList(values.get(j), values.get(i), null, 1.0, T0 + (i + j) * MINUTE));
+                newer.add(Arrays.asList(values.get(i), values.get(j), null, 2.0, T0 + (i + j + 1) * MINUTE));
+            }
+        }
+        MergeResult result = merger.merge(files.plan(List.of(files.write(1, cols, key, older),
+                files.write(2, cols, key, newer))));
+        List<String> rows = files.rows(result.outputs().get(0).tmpFile());
+        List<String> expected = new ArrayList<>(rows);
+        java.util.Comparator<String> tag = java.util.Comparator.nullsFirst((a, b) -> java.util.Arrays.compareUnsigned(
+                a.getBytes(java.nio.charset.StandardCharsets.UTF_8), b.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        // rows print as host|region|zone|usage|time; the key is region, host, zone, then time
+        expected.sort(java.util.Comparator.<String, String>comparing(r -> field(r, 1), tag)
+                .thenComparing(r -> field(r, 0), tag)
+                .thenComparingLong(r -> Long.parseLong(field(r, 4))));
+        assertEquals(expected, rows);
+        assertEquals(2 * values.size() * values.size(), rows.size() + duplicates(older, newer));
+    }
+
+    /**
+     * A string field with few values is cast to an ENUM for the sort: its values, NULLs and the empty string come out
+     * exactly as they went in, and it is still a plain UTF8 string column.
+     */
+    @Test
+    void fewValuedStringFieldComesOutUnchanged() throws Exception {
+        List<ColumnSpec> cols = List.of(new ColumnSpec("host", TAG), new ColumnSpec("status", STRING),
+                new ColumnSpec("time", TIME));
+        List<String> values = Arrays.asList("ok", "", null, "é", "Warn", "a|b");
+        List<List<Object>> a = new ArrayList<>();
+        List<List<Object>> b = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            a.add(Arrays.asList("h" + i % 3, values.get(i % values.size()), T0 + i * MINUTE));
+            b.add(Arrays.asList("h" + i % 3, values.get((i + 1) % values.size()), T0 + (100 + i) * MINUTE));
+        }
+        MergeResult r = merger.merge(files.plan(List.of(files.write(1, cols, List.of("host"), a),
+                files.write(2, cols, List.of("host"), b))));
+        Path out = r.outputs().get(0).tmpFile();
+        List<String> expected = new ArrayList<>();
+        for (List<Object> row : a) {
+            expected.add(row.get(0) + "|" + row.get(1) + "|" + row.get(2));
+        }
+        for (List<Object> row : b) {
+            expected.add(row.get(0) + "|" + row.get(1) + "|" + row.get(2));
+        }
+        expected.sort(java.util.Comparator.<String, String>comparing(x -> x.substring(0, 2))
+                .thenComparingLong(x -> Long.parseLong(x.substring(x.lastIndexOf('|') + 1))));
+        assertEquals(expected, files.rows(out));
+        assertEquals("VARCHAR", files.single("SELECT duckdb_type FROM parquet_schema(?) WHERE name = 'status'",
+                out.toString()));
+    }
+
+    /** A printed row's value; "null" is NULL, as {@link TableFiles#rows} prints it (no test value is "null"). */
+    private static String field(String row, int i) {
+        String v = row.split("\\|", -1)[i];
+        return v.equals("null") ? null : v;
+    }
+
+    /** Keys of {@code newer} that {@code older} has too: the merge keeps one row for each. */
+    private static long duplicates(List<List<Object>> older, List<List<Object>> newer) {
+        java.util.Set<List<Object>> keys = new java.util.HashSet<>();
+        older.forEach(r -> keys.add(Arrays.asList(r.get(0), r.get(1), r.get(4))));
+        return newer.stream().filter(r -> keys.contains(Arrays.asList(r.get(0), r.get(1), r.get(4)))).count();
+    }
+
     @Test
     void schemaGrowthGivesUnionAndSynthesizedSchema() throws Exception {
         List<ColumnSpec> grown = List.of(new ColumnSpec("host", TAG), new ColumnSpec("region", TAG),
@@ -351,5 +429,65 @@ class DuckDbMergerTest {
         Files.write(p, bytes); // footer intact: size and row count still match the entry
         MergeException ex = assertThrows(MergeException.class, () -> merger.merge(files.plan(List.of(good, bad))));
         assertTrue(ex.getMessage().contains(p + ": unreadable data"), ex.getMessage());
+    }
+
+    /**
+     * Merging a table's plans ahead (two at once when small, as with hourly windows) gives each plan exactly what
+     * merging it alone gives, in plan order; a plan with a bad input fails on its own; outputs nobody took are
+     * deleted on close.
+     */
+    @Test
+    void mergeAheadGivesWhatEachPlanMergedAloneGives() throws Exception {
+        List<CompactionPlan> plans = new ArrayList<>();
+        for (int p = 0; p < 5; p++) {
+            ParquetFileEntry older = files.write(10 * p + 1, CPU, KEY, series(p * 60, p));
+            // minutes 3..12 of b/us: 3..9 upsert the older file (newer usage; NULL count keeps the older one),
+            // 10..12 are new
+            List<List<Object>> late = new ArrayList<>();
+            for (int m = 3; m < 13; m++) {
+                late.add(Arrays.asList("b", "us", 100.0 + m, null, T0 + (p * 60 + m) * MINUTE));
+            }
+            plans.add(files.plan(List.of(older, files.write(10 * p + 2, CPU, KEY, late))));
+        }
+        ParquetFileEntry broken = files.write(99, CPU, KEY, series(400, 9.0));
+        Files.write(dataDir.resolve(broken.path()), new byte[(int) broken.sizeBytes()]); // same size, no footer
+        plans.add(2, files.plan(List.of(files.write(98, CPU, KEY, series(300, 8.0)), broken)));
+
+        merger.checkInputs(dataDir, plans.stream().filter(p -> !p.inputs().contains(plans.get(2).inputs().get(1)))
+                .flatMap(p -> p.inputs().stream()).map(i -> i.entry()).toList());
+        List<List<String>> ahead = new ArrayList<>();
+        try (MergeAhead m = merger.mergeAhead(plans)) {
+            assertEquals(2, m.parallel(), "small plans merge two at once");
+            for (CompactionPlan plan : plans) {
+                if (plan == plans.get(2)) {
+                    MergeException e = assertThrows(MergeException.class, () -> m.take(plan));
+                    assertTrue(e.getMessage().contains(broken.path()), e.getMessage());
+                    continue;
+                }
+                MergeResult r = m.take(plan);
+                assertEquals(1, r.outputs().size());
+                ahead.add(files.rows(r.outputs().get(0).tmpFile()));
+                Files.delete(r.outputs().get(0).tmpFile());
+            }
+        }
+        List<List<String>> alone = new ArrayList<>();
+        for (CompactionPlan plan : plans) {
+            if (plan != plans.get(2)) {
+                MergeResult r = merger.merge(plan);
+                alone.add(files.rows(r.outputs().get(0).tmpFile()));
+                assertEquals(43, r.outputRows(), "40 keys, 7 of them upserted, plus 3 new ones");
+                Files.delete(r.outputs().get(0).tmpFile());
+            }
+        }
+        assertEquals(alone, ahead);
+        assertTrue(ahead.get(0).contains("b|us|103.0|3|" + (T0 + 3 * MINUTE)), ahead.get(0).toString());
+
+        try (MergeAhead m = merger.mergeAhead(plans)) {
+            m.take(plans.get(0)).outputs().forEach(o -> assertTrue(Files.exists(o.tmpFile())));
+        } // plans 1.. were merging or queued: their outputs must not stay behind
+        try (Stream<Path> left = Files.list(tmpDir)) {
+            List<Path> parquet = left.filter(f -> f.toString().endsWith(".parquet")).toList();
+            assertEquals(1, parquet.size(), "only the taken plan's output: " + parquet);
+        }
     }
 }
