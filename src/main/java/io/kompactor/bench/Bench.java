@@ -54,6 +54,20 @@ public final class Bench {
         this.out = out;
     }
 
+    /** {@code bench --continuous}: the daemon beside a simulated live server ({@link ContinuousBench}). */
+    public static ObjectNode continuous(int days, long rowsPerDay, double lateShare, Map<String, String> settings,
+                                        Path workDir, boolean keep, PrintWriter out) throws Exception {
+        ContinuousBench.Options d = ContinuousBench.Options.defaults();
+        return new ContinuousBench(new ContinuousBench.Options(days, rowsPerDay, lateShare, workDir, keep, settings,
+                d.syncTimeoutSeconds()), out).run();
+    }
+
+    /** {@code bench --idle}: the daemon at rest on a year of compacted history ({@link IdleBench}). */
+    public static ObjectNode idle(int snapshots, int idleSeconds, Path workDir, boolean keep, PrintWriter out)
+            throws Exception {
+        return new IdleBench(new IdleBench.Options(snapshots, idleSeconds, workDir, keep), out).run();
+    }
+
     public ObjectNode run() throws Exception {
         Path work = options.workDir() != null ? Files.createDirectories(options.workDir().toAbsolutePath())
                 : Files.createTempDirectory("kompactor-bench-");
@@ -208,7 +222,7 @@ public final class Bench {
         return t;
     }
 
-    private static void target(ObjectNode t, String key, double value, String op, double limit) {
+    static void target(ObjectNode t, String key, double value, String op, double limit) {
         ObjectNode o = t.putObject(key);
         o.put("value", value);
         o.put("target", op + " " + limit);

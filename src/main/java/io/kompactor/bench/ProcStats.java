@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
-/** Whole-process numbers from Linux {@code /proc/self}: peak and current RSS, CPU time; -1 where unavailable. */
+/**
+ * Whole-process numbers from Linux {@code /proc/self} (or {@code /proc/<pid>} of a child the bench started): peak and
+ * current RSS, CPU time; -1 where unavailable.
+ */
 final class ProcStats {
     private static final Path STATUS = Path.of("/proc/self/status");
     private static final Path STAT = Path.of("/proc/self/stat");
@@ -17,11 +20,25 @@ final class ProcStats {
 
     /** VmHWM: the peak resident set size of the whole process (heap, native, DuckDB), in bytes. */
     static long peakRssBytes() {
-        return statusKb("VmHWM") * 1024;
+        return statusKb(STATUS, "VmHWM") * 1024;
     }
 
     static long rssBytes() {
-        return statusKb("VmRSS") * 1024;
+        return statusKb(STATUS, "VmRSS") * 1024;
+    }
+
+    /** VmHWM of another process, e.g. the daemon the continuous benchmark runs; -1 once it is gone. */
+    static long peakRssBytes(long pid) {
+        return statusKb(Path.of("/proc", Long.toString(pid), "status"), "VmHWM") * 1024;
+    }
+
+    static long rssBytes(long pid) {
+        return statusKb(Path.of("/proc", Long.toString(pid), "status"), "VmRSS") * 1024;
+    }
+
+    /** User plus system CPU seconds of all threads of another process; -1 once it is gone. */
+    static double cpuSeconds(long pid) {
+        return cpuSeconds(Path.of("/proc", Long.toString(pid), "stat"));
     }
 
     /** Resets VmHWM to the current RSS ({@code echo 5 > /proc/self/clear_refs}); false if not possible. */
@@ -36,8 +53,12 @@ final class ProcStats {
 
     /** User plus system CPU seconds of all threads of this process. */
     static double cpuSeconds() {
+        return cpuSeconds(STAT);
+    }
+
+    private static double cpuSeconds(Path stat) {
         try {
-            String s = Files.readString(STAT);
+            String s = Files.readString(stat);
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
             // after the command: state(0) ppid ... utime is field 14 overall, i.e. index 11 here; stime index 12
             return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
@@ -46,9 +67,9 @@ final class ProcStats {
         }
     }
 
-    private static long statusKb(String key) {
+    private static long statusKb(Path status, String key) {
         try {
-            for (String line : Files.readAllLines(STATUS)) {
+            for (String line : Files.readAllLines(status)) {
                 if (line.startsWith(key + ":")) {
                     return Long.parseLong(line.substring(key.length() + 1).trim().split("\\s+")[0]);
                 }

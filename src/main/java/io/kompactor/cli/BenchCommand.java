@@ -20,6 +20,11 @@ import java.util.concurrent.Callable;
                 + "de-duplication, verification, commit), the cost of de-duplication, peak memory, and planning over "
                 + "the metadata of 100,000 files in 10,000 snapshots. Prints a table; --out writes JSON.",
             "Each phase runs in a fresh JVM with Kompactor's default settings, so peak RSS is per phase.",
+            "--continuous: the daemon (`run`, real routes, own JVM) beside a simulated server writing for --days of "
+                    + "simulated time with late files; reports write amplification, CPU per GB, files per settled "
+                    + "window, settle-to-compacted delay, peak RSS and whether a restarted server returns what was written.",
+            "--idle: the daemon at rest on --snapshots snapshot files with nothing to compact: CPU of start-up and "
+                    + "catch-up, idle CPU and RSS.",
             "Exit codes: 0 done (targets met or not), 2 usage or setup error."})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -68,6 +73,38 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Files per snapshot of the planning metadata (default: ${DEFAULT-VALUE}).")
     int planFilesPerSnapshot;
 
+    @Option(names = "--continuous", description = "Benchmark the daemon beside a simulated live server instead (see above).")
+    boolean continuous;
+
+    @Option(names = "--days", paramLabel = "<n>", defaultValue = "3",
+            description = "--continuous: simulated days of writes that are measured; the run goes on until their "
+                    + "windows are done (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--rows-per-day", paramLabel = "<n>", defaultValue = "500000",
+            description = "--continuous: on-time rows per simulated day (default: ${DEFAULT-VALUE}).")
+    long rowsPerDay;
+
+    @Option(names = "--late-share", paramLabel = "<f>", defaultValue = "0.15",
+            description = "--continuous: late files over all files, each 10 min to 12 h late, a tenth of them "
+                    + "repeating existing keys (default: ${DEFAULT-VALUE}).")
+    double lateShare;
+
+    @Option(names = {"-D", "--set"}, paramLabel = "key=value",
+            description = "--continuous: a daemon setting, as `run -D` (e.g. kompactor.late.max-wait=24h). Repeatable.")
+    java.util.Map<String, String> settings;
+
+    @Option(names = "--idle", description = "Benchmark the daemon at rest instead (see above).")
+    boolean idle;
+
+    @Option(names = "--snapshots", paramLabel = "<n>", defaultValue = "50000",
+            description = "--idle: snapshot files of the data dir (default: ${DEFAULT-VALUE}, about a year).")
+    int snapshots;
+
+    @Option(names = "--idle-seconds", paramLabel = "<s>", defaultValue = "60",
+            description = "--idle: how long the idle CPU is measured (default: ${DEFAULT-VALUE}).")
+    int idleSeconds;
+
     /** Runs the command on its own, before or without registration in {@link KompactorCli}. */
     public static void main(String[] args) {
         picocli.CommandLine cli = new picocli.CommandLine(new BenchCommand());
@@ -80,6 +117,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (continuous && idle) {
+            throw new UsageException("--continuous and --idle are separate benchmarks: give one");
+        }
+        if (continuous || idle) {
+            return daemonBench();
+        }
         if (rows < 1 || files < 2 * Math.max(1, tables) || tables < 1 || rows < 100L * files) {
             throw new UsageException("need --tables >= 1, --files >= 2 per table and --rows >= 100 per file");
         }
@@ -95,6 +138,41 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         ObjectNode r = new Bench(new Bench.Options(rows, files, tables, duplicates, workDir, keep, inProcess,
                 planSnapshots, planFilesPerSnapshot, window), w).run();
+        write(r, w);
+        return ExitCodes.OK;
+    }
+
+    /** {@code --continuous} or {@code --idle}: the daemon in a JVM of its own (bench.ContinuousBench, bench.IdleBench). */
+    private Integer daemonBench() throws Exception {
+        PrintWriter w = spec.commandLine().getOut();
+        ObjectNode r;
+        if (continuous) {
+            if (days < 1 || rowsPerDay < 1000 || lateShare < 0 || lateShare >= 0.9) {
+                throw new UsageException("need --days >= 1, --rows-per-day >= 1000 and 0 <= --late-share < 0.9");
+            }
+            java.util.Map<String, String> s = settings == null ? java.util.Map.of() : settings;
+            for (String key : s.keySet()) {
+                if (!key.startsWith("kompactor.") || key.equals("kompactor.data-dir") || key.equals("kompactor.hosts")) {
+                    throw new UsageException("--set takes kompactor.* settings of the daemon (not data-dir or hosts): " + key);
+                }
+            }
+            try {
+                io.kompactor.config.Configuration.of(s);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            r = Bench.continuous(days, rowsPerDay, lateShare, s, workDir, keep, w);
+        } else {
+            if (snapshots < 1 || idleSeconds < 1) {
+                throw new UsageException("need --snapshots >= 1 and --idle-seconds >= 1");
+            }
+            r = Bench.idle(snapshots, idleSeconds, workDir, keep, w);
+        }
+        write(r, w);
+        return ExitCodes.OK;
+    }
+
+    private void write(ObjectNode r, PrintWriter w) throws java.io.IOException {
         if (out != null) {
             Path p = out.toAbsolutePath();
             if (p.getParent() != null) {
@@ -103,6 +181,5 @@ public final class BenchCommand implements Callable<Integer> {
             Files.write(p, Json.prettyBytes(r, true));
             w.println("wrote " + p);
         }
-        return ExitCodes.OK;
     }
 }
