@@ -1,8 +1,8 @@
 package io.kompactor.merge;
 
 import io.kompactor.parquet.ArrowSchemas;
-import io.kompactor.parquet.DuckDb;
 import io.kompactor.parquet.ParquetFacts;
+import io.kompactor.parquet.ParquetFileException;
 import io.kompactor.parquet.ParquetInspector;
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.plan.PlanInput;
@@ -43,7 +43,7 @@ public final class DuckDbMerger implements AutoCloseable {
     public DuckDbMerger(MergeSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         try {
-            this.base = DuckDb.open(settings);
+            this.base = settings.openDuckDb();
         } catch (SQLException e) {
             throw new MergeException("cannot start DuckDB: " + e.getMessage(), e);
         }
@@ -166,7 +166,7 @@ public final class DuckDbMerger implements AutoCloseable {
     private static <T> T refuseBadInputs(CompactionPlan plan, List<Path> inputs, Check<T> check) {
         try {
             return check.run();
-        } catch (MergeException e) {
+        } catch (MergeException | ParquetFileException e) {
             throw new MergeException(plan.label() + ": refusing to merge " + inputs + ": " + e.getMessage(), e);
         }
     }
@@ -338,7 +338,12 @@ public final class DuckDbMerger implements AutoCloseable {
     private void verify(Connection c, CompactionPlan plan, List<Path> inputs, MergeSql sql, OutputLayout layout,
                         TimeRanges.Slice slice, Path out, long expectedRows, SliceSummary expected, String small)
             throws SQLException {
-        ParquetFacts f = inspector.inspect(c, out);
+        ParquetFacts f;
+        try {
+            f = inspector.inspect(c, out);
+        } catch (ParquetFileException e) {
+            throw new MergeException(plan.label() + ": output failed verification: " + e.getMessage(), e);
+        }
         List<String> problems = new ArrayList<>();
         if (f.rowCount() != expectedRows) {
             problems.add("has " + f.rowCount() + " rows, expected " + expectedRows + " distinct (tags, time) keys");

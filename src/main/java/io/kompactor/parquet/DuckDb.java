@@ -1,7 +1,5 @@
 package io.kompactor.parquet;
 
-import io.kompactor.merge.MergeSettings;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +16,7 @@ import java.util.Properties;
  */
 public final class DuckDb {
 
-    /** Name of the spill directory under {@link MergeSettings#tmpDir()}. */
+    /** Name of the spill directory under the {@code tmpDir} given to {@link #open}. */
     public static final String SPILL_DIR = "duckdb-spill";
 
     private static final String URL = "jdbc:duckdb:";
@@ -26,19 +24,23 @@ public final class DuckDb {
     private DuckDb() {
     }
 
-    /** An instance for merging. Share it across threads with {@code DuckDBConnection#duplicate()}. */
-    public static Connection open(MergeSettings s) throws SQLException {
-        Path spill = s.tmpDir().resolve(SPILL_DIR);
+    /**
+     * An instance for merging. Share it across threads with {@code DuckDBConnection#duplicate()}. The sizes use
+     * DuckDB's syntax ("1GB"); the caller (merge.MergeSettings) has checked them.
+     */
+    public static Connection open(String memoryLimit, int threads, Path tmpDir, String maxTempDirectorySize)
+            throws SQLException {
+        Path spill = tmpDir.resolve(SPILL_DIR);
         try {
             Files.createDirectories(spill);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create DuckDB spill directory " + spill, e);
         }
         Properties p = baseProperties();
-        p.setProperty("threads", Integer.toString(Math.max(1, s.threads())));
-        p.setProperty("memory_limit", s.memoryLimit());
+        p.setProperty("threads", Integer.toString(Math.max(1, threads)));
+        p.setProperty("memory_limit", memoryLimit);
         p.setProperty("temp_directory", spill.toAbsolutePath().toString());
-        p.setProperty("max_temp_directory_size", s.maxTempDirectorySize());
+        p.setProperty("max_temp_directory_size", maxTempDirectorySize);
         // Only ORDER BY output order matters to us; this cuts memory of unordered scans (notes 5.13).
         p.setProperty("preserve_insertion_order", "false");
         return DriverManager.getConnection(URL, p);

@@ -1,6 +1,6 @@
 package io.kompactor.verify;
 
-import io.kompactor.merge.MergeException;
+import io.kompactor.parquet.ParquetFileException;
 import io.kompactor.parquet.ArrowSchemaInfo;
 import io.kompactor.parquet.ArrowSchemas;
 import io.kompactor.parquet.ColumnSpec;
@@ -235,7 +235,7 @@ public final class Verifier {
         ParquetFacts f;
         try {
             f = inspector.inspect(duckdb, p);
-        } catch (MergeException ex) {
+        } catch (ParquetFileException ex) {
             problems.add(ex.getMessage());
             return;
         }

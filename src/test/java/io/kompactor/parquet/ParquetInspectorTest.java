@@ -1,6 +1,5 @@
 package io.kompactor.parquet;
 
-import io.kompactor.merge.MergeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,7 +96,7 @@ class ParquetInspectorTest {
     }
 
     private void assertMessage(Path file, String problem) {
-        MergeException e = assertThrows(MergeException.class, () -> inspector.inspect(c, file));
+        ParquetFileException e = assertThrows(ParquetFileException.class, () -> inspector.inspect(c, file));
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(problem), e.getMessage());
     }
