@@ -28,7 +28,7 @@ import java.util.UUID;
 
 /**
  * Merges the inputs of one {@link CompactionPlan} into sorted, de-duplicated parquet files shaped like Core's,
- * written to {@code settings.tmpDir()} and verified before they are returned (design.md, "The merge").
+ * written to {@code settings.tmpDir()} and verified before they are returned (docs/architecture.md, "The merge").
  * <p>
  * Thread-safe: all merges share one DuckDB instance (so {@code memory_limit} bounds them together) and each runs
  * on its own duplicated connection.
@@ -124,7 +124,8 @@ public final class DuckDbMerger implements AutoCloseable {
             }
             ok = true;
         } catch (SQLException e) {
-            // Page-level errors do not name the file (notes 5.12): find the culprit by decoding each input.
+            // Page-level errors do not name the file (docs/architecture.md, "DuckDB facts the merge relies on"):
+            // find the culprit by decoding each input.
             String culprit = findUnreadableInput(inputs);
             throw new MergeException(plan.label() + ": merging " + inputs + " failed: "
                     + (culprit != null ? culprit : "DuckDB error: " + e.getMessage()), e);

@@ -11,8 +11,9 @@ import java.util.Properties;
 
 /**
  * Opens in-memory DuckDB instances configured for the compactor. Settings go in as JDBC properties because a
- * URL query string would silently create a database file (duckdb-notes 5.7), and the spill directory is always
- * explicit because DuckDB otherwise spills into {@code ./.tmp} of whatever the working directory is (5.8).
+ * URL query string would silently create a database file, and the spill directory is always explicit because DuckDB
+ * otherwise spills into {@code ./.tmp} of whatever the working directory is
+ * (docs/architecture.md, "DuckDB facts the merge relies on").
  */
 public final class DuckDb {
 
@@ -41,7 +42,8 @@ public final class DuckDb {
         p.setProperty("memory_limit", memoryLimit);
         p.setProperty("temp_directory", spill.toAbsolutePath().toString());
         p.setProperty("max_temp_directory_size", maxTempDirectorySize);
-        // Only ORDER BY output order matters to us; this cuts memory of unordered scans (notes 5.13).
+        // Only ORDER BY output order matters to us; this cuts memory of unordered scans
+        // (docs/architecture.md, "DuckDB facts the merge relies on").
         p.setProperty("preserve_insertion_order", "false");
         return DriverManager.getConnection(URL, p);
     }
@@ -60,7 +62,8 @@ public final class DuckDb {
 
     private static Properties baseProperties() {
         Properties p = new Properties();
-        // Offline machines: fail at once instead of a 2 s download attempt (notes §1).
+        // Offline machines: fail at once instead of a 2 s download attempt
+        // (docs/architecture.md, "DuckDB facts the merge relies on").
         p.setProperty("autoinstall_known_extensions", "false");
         p.setProperty("autoload_known_extensions", "false");
         return p;

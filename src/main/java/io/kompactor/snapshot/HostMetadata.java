@@ -132,7 +132,7 @@ public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<Che
         return docs;
     }
 
-    /** Largest file id listed anywhere: ids must stay unique across all of them (§3.9 step 4). */
+    /** Largest file id listed anywhere: ids must stay unique across all of them (docs/format.md, "File ids"). */
     public long maxFileId() {
         long max = -1;
         for (MetadataDoc d : allDocs()) {

@@ -32,9 +32,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks what the server relies on (format §3.6): every listed file exists with its exact size, row count and time
- * range; totals add up; ids are unique; no file holds a duplicate (tags, time) key; checkpoints and the table index
- * agree with the snapshots. Reads only.
+ * Checks what the server relies on (docs/format.md, "Query path"): every listed file exists with its exact size, row
+ * count and time range; totals add up; ids are unique; no file holds a duplicate (tags, time) key; checkpoints and
+ * the table index agree with the snapshots. Reads only.
  */
 public final class Verifier {
     private final Connection duckdb;
