@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The daemon beside a live server (the simulator, docs/operations.md "Beside a live server"): the server keeps
+ * The daemon beside a live server (the simulator, docs/operations.md, "Beside a live server"): the server keeps
  * writing snapshots, writes checkpoints and table indexes from its memory after our commits, and restarts; what a
  * restarted server returns is always what was written, no listed file is ever missing, nothing is compacted twice,
  * and originals are retired only once no reader can need them.
@@ -155,7 +155,8 @@ class LiveServerTest {
                         "expired compacted file deleted by retention: " + o.path())));
             }
             // Missing now: only what retention expired and deleted (the server lists such files after a restart too,
-            // until its next snapshot prunes them again; format doc §3.4). Nothing still needed is gone.
+            // until its next snapshot prunes them again: docs/format.md, "removed_files and the newest-first fold").
+            // Nothing still needed is gone.
             long cutoff = (server.clock().get().getEpochSecond() - Duration.ofDays(3).toSeconds()) * 1_000_000_000L;
             new RestartedServer().missingFiles(data, HOST).forEach(f -> assertTrue(f.maxTime() < cutoff,
                     "a file retention did not expire is missing: " + f.path()));

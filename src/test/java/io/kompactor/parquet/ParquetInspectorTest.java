@@ -91,7 +91,8 @@ class ParquetInspectorTest {
         Files.write(tiny, new byte[]{'P', 'A', 'R'});
         assertMessage(tiny, "not a parquet file");
 
-        // the statement failures above must not poison the connection (notes 5.6)
+        // the statement failures above must not poison the connection
+        // (docs/architecture.md, "DuckDB facts the merge relies on")
         assertEquals(1, inspector.inspect(c, good).rowCount());
     }
 
