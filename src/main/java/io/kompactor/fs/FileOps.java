@@ -124,14 +124,7 @@ public final class FileOps {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Path tmp = tempBeside(to);
-            try {
-                Files.copy(from, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
-                fsync(tmp);
-                Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            copyThroughTemp(from, to); // another file system: the target still appears whole or not at all
             Files.delete(from);
         }
         fsyncDir(dir);
@@ -143,6 +136,11 @@ public final class FileOps {
         Path dir = to.toAbsolutePath().getParent();
         createDirectories(dir);
         hook.before(FileOp.COPY, to);
+        copyThroughTemp(from, to);
+        fsyncDir(dir);
+    }
+
+    private void copyThroughTemp(Path from, Path to) throws IOException {
         Path tmp = tempBeside(to);
         try {
             Files.copy(from, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
@@ -151,7 +149,6 @@ public final class FileOps {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        fsyncDir(dir);
     }
 
     /** Removes a file or empty directory if present; true when something was removed. */

@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * (docs/operations.md, "Table policies"). A window never compacted is planned once it has at least the minimum of
  * files and ended the settle time ago. A compacted window with late files (docs/operations.md, "Late data") is merged
  * again at once when a late file repeats keys of its compacted file (a query would return them twice), or once its
- * late data reaches the policy's share of the window; until then late files are gathered in one late-data file of the
- * window when they number the policy's maximum or waited its longest, so the window stays at two files without
- * rewriting the compacted one each time. Files the server would not load, and files marked removed, are left alone.
+ * late data reaches the policy's share of the window's rows or has waited the policy's longest; until then, late files
+ * beyond the policy's number are gathered into one late-data file of the window, so the window stays at two files
+ * without rewriting the compacted one each time. Files the server would not load, and files marked removed, are left
+ * alone.
  */
 public final class Planner {
     private static final DateTimeFormatter DIR = DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm").withZone(ZoneOffset.UTC);
