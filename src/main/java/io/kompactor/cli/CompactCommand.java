@@ -1,6 +1,5 @@
 package io.kompactor.cli;
 
-import io.kompactor.engine.Units;
 import io.kompactor.commit.RetirePolicy;
 import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.Transactions;
@@ -43,9 +42,6 @@ public final class CompactCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
-    @Option(names = "--verbose", description = "Also list every input and output file, and what was left alone and why.")
-    boolean verbose;
-
     @Option(names = "--min-files", paramLabel = "<n>", defaultValue = "2",
             description = "Compact a window only when it has at least this many files (default: ${DEFAULT-VALUE}).")
     int minFiles;
@@ -74,18 +70,20 @@ public final class CompactCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<String> hosts = data.hosts();
+        // every option is checked before anything is read or written, in a dry run too (exit 2)
         PlannerOptions options;
-        MergeSettings probe;
         try {
-            options = new PlannerOptions(windowHours, minFiles, Units.duration(settle), Units.bytes(targetSize),
-                    loadedSnapshots);
-            probe = mergeSettings(Path.of("."));
+            options = new PlannerOptions(windowHours, minFiles, OptionValues.duration("--settle", settle),
+                    OptionValues.size("--target-size", targetSize), loadedSnapshots);
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
+        mergeSettings(Path.of("."));
+        data.lockWait();
+        List<String> hosts = data.hosts();
         Planner planner = new Planner(options, Clock.systemUTC());
-        ReportPrinter printer = new ReportPrinter(spec.commandLine().getOut(), json, verbose);
+        KompactorCli global = KompactorCli.of(spec);
+        ReportPrinter printer = new ReportPrinter(spec.commandLine().getOut(), json, global.verbose());
         if (dryRun) {
             try (Workspace ws = data.forReading("compact --dry-run")) {
                 RunReport r = new CompactionEngine(planner, () -> {
@@ -108,12 +106,16 @@ public final class CompactCommand implements Callable<Integer> {
     /** Checked before anything is written: a bad --memory-limit fails here, not in every plan (exit 2). */
     private MergeSettings mergeSettings(Path scratch) {
         MergeSettings s = MergeSettings.defaults(scratch);
-        if (memoryLimit != null) {
-            s = s.withMemoryLimit(memoryLimit);
+        try {
+            if (memoryLimit != null) {
+                s = s.withMemoryLimit(memoryLimit);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--memory-limit: " + e.getMessage().replaceFirst("^memory limit: ", ""));
         }
-        if (threads != null) {
-            s = s.withThreads(threads);
+        if (threads != null && threads < 1) {
+            throw new UsageException("--threads: must be at least 1, got " + threads);
         }
-        return s;
+        return threads == null ? s : s.withThreads(threads);
     }
 }

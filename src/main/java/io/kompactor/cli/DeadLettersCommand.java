@@ -51,6 +51,16 @@ public final class DeadLettersCommand implements Runnable {
         Workspace forWriting(String command) {
             return data.forWriting(command);
         }
+
+        /** The record with this id; an id that is not there is a usage error (exit 2), as an unknown tx is. */
+        static DeadLetter require(DeadLetterStore store, String id) {
+            try {
+                return store.find(id).orElseThrow(() -> new UsageException("no dead letter '" + id + "' in "
+                        + store.dir() + " (`kompactor dead-letters list <data-dir>` lists them)"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: id, host, table, window, error.")
@@ -86,9 +96,7 @@ public final class DeadLettersCommand implements Runnable {
         @Override
         public Integer call() {
             DeadLetterStore store = new DeadLetterStore(where.state());
-            if (store.find(id).isEmpty()) {
-                throw new UsageException("no dead letter '" + id + "' in " + store.dir());
-            }
+            Where.require(store, id);
             spec.commandLine().getOut().println(store.raw(id));
             return ExitCodes.OK;
         }
@@ -121,10 +129,7 @@ public final class DeadLettersCommand implements Runnable {
             if (all) {
                 store.list().forEach(d -> ids.add(d.id()));
             } else {
-                if (store.find(id).isEmpty()) {
-                    throw new UsageException("no dead letter '" + id + "' in " + store.dir());
-                }
-                ids.add(id);
+                ids.add(Where.require(store, id).id());
             }
             PrintWriter out = spec.commandLine().getOut();
             if (ids.isEmpty()) {
@@ -160,18 +165,11 @@ public final class DeadLettersCommand implements Runnable {
         @Override
         public Integer call() {
             DeadLetterStore store = new DeadLetterStore(where.state());
-            if (!store.delete(store.get(idOrFail(store)).id())) {
-                throw new UsageException("no dead letter '" + id + "'");
+            if (!store.delete(Where.require(store, id).id())) {
+                throw new UsageException("no dead letter '" + id + "' in " + store.dir());
             }
             spec.commandLine().getOut().println("discarded " + id);
             return ExitCodes.OK;
-        }
-
-        private String idOrFail(DeadLetterStore store) {
-            if (store.find(id).isEmpty()) {
-                throw new UsageException("no dead letter '" + id + "' in " + store.dir());
-            }
-            return id;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.kompactor.cli;
 
 import io.kompactor.engine.Units;
+import io.kompactor.plan.PlannerOptions;
 import io.kompactor.demo.DemoDataDir;
 import io.kompactor.demo.DemoSpec;
 import io.kompactor.demo.DemoSummary;
@@ -38,14 +39,29 @@ public final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        Path d = dir != null ? dir.toAbsolutePath() : Files.createTempDirectory("kompactor-demo-");
-        if (Files.isDirectory(d)) {
-            try (Stream<Path> s = Files.list(d)) {
-                if (s.findAny().isPresent()) {
-                    throw new UsageException(d + ": not empty; give --dir a new or empty directory");
+        // every option is checked before the demo dir is written
+        try {
+            new PlannerOptions(window, 2, Duration.ZERO, PlannerOptions.DEFAULT_TARGET_FILE_BYTES, 0);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (host.isBlank() || !host.matches("[A-Za-z0-9._-]+") || host.equals(".") || host.equals("..")) {
+            throw new UsageException("--host: '" + host + "' is not a node id (letters, digits, '.', '_', '-')");
+        }
+        if (dir != null) {
+            Path given = dir.toAbsolutePath();
+            if (Files.exists(given) && !Files.isDirectory(given)) {
+                throw new UsageException("--dir: " + given + " is a file; give a new or empty directory");
+            }
+            if (Files.isDirectory(given)) {
+                try (Stream<Path> s = Files.list(given)) {
+                    if (s.findAny().isPresent()) {
+                        throw new UsageException("--dir: " + given + " is not empty; give a new or empty directory");
+                    }
                 }
             }
         }
+        Path d = dir != null ? dir.toAbsolutePath() : Files.createTempDirectory("kompactor-demo-");
         // Two days ago, so every window has settled.
         long start = Instant.now().minus(Duration.ofDays(2)).truncatedTo(ChronoUnit.DAYS).toEpochMilli() * 1_000_000L;
         DemoSummary before = DemoDataDir.write(d, DemoSpec.defaults(host, start));

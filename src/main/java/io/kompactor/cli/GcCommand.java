@@ -4,7 +4,6 @@ import io.kompactor.commit.Retirement;
 import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.Transactions;
 import io.kompactor.commit.Workspace;
-import io.kompactor.engine.Units;
 import io.kompactor.server.InfluxDbServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -55,19 +54,21 @@ public final class GcCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        List<String> hosts = data.hosts();
-        Duration keep;
+        Duration keep = OptionValues.duration("--retention", retention);
         Instant restarted = null;
         try {
-            keep = Units.duration(retention);
             if (restartedAt != null) {
                 restarted = Instant.parse(restartedAt);
             }
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw new UsageException(e instanceof DateTimeParseException
-                    ? "--restarted-at: not an ISO-8601 time: '" + restartedAt + "' (example: 2026-12-01T10:00:00Z)"
-                    : e.getMessage());
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--restarted-at: not an ISO-8601 time: '" + restartedAt
+                    + "' (example: 2026-12-01T10:00:00Z)");
         }
+        if (url != null && (url.getScheme() == null || !url.getScheme().startsWith("http") || url.getHost() == null)) {
+            throw new UsageException("--url: not an http(s) URL: '" + url + "' (example: http://127.0.0.1:8181)");
+        }
+        data.lockWait();
+        List<String> hosts = data.hosts();
         PrintWriter out = spec.commandLine().getOut();
         InfluxDbServer server = url == null ? null : new InfluxDbServer(url, token, List.of());
         try (Workspace ws = data.forWriting("gc")) {

@@ -74,6 +74,15 @@ public final class RollbackCommand implements Callable<Integer> {
             }
             return ExitCodes.OK;
         }
+        data.lockWait();
+        try (Workspace ws = data.forReading("rollback")) { // an unknown id is refused before the lock is taken
+            if (!ws.journal().exists(tx)) {
+                throw new UsageException("no transaction " + tx + " in " + ws.state().journal()
+                        + " (`kompactor rollback " + ws.dataDir() + "` lists them)");
+            }
+        } catch (io.kompactor.snapshot.MetadataException e) {
+            throw new UsageException(e.getMessage());
+        }
         try (Workspace ws = data.forWriting("rollback")) {
             Transactions.RollbackReport r = new Transactions(ws, ServerProbe.NONE).rollback(tx, andLater, keepOutputs);
             r.lines().forEach(out::println);

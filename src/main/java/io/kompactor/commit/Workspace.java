@@ -112,6 +112,7 @@ public final class Workspace implements AutoCloseable {
         FileOps files = new FileOps(o.hook(), own);
         Workspace probe = new Workspace(o.dataDir(), state, null, files, o.clock(), o.lockWait(), o.command(), true);
         probe.checkOwnership(marker, Identity.read(state)); // refuse before writing anything, the lock file included
+        checkCreatable(state.root());
         try (DataDirLock lock = probe.lock("setup")) {
             String id = probe.setUp(marker);
             return new Workspace(o.dataDir(), state, id, files, o.clock(), o.lockWait(), o.command(), true);
@@ -200,6 +201,23 @@ public final class Workspace implements AutoCloseable {
             return Files.isSameFile(a, b);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** A state dir that cannot be made (a file in its way, no permission) is refused before the lock file is written. */
+    private static void checkCreatable(Path dir) {
+        Path p = dir;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return;
+        }
+        if (!Files.isDirectory(p)) {
+            throw new SetupException("cannot use state dir " + dir + ": " + p + ": Not a directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new SetupException("cannot use state dir " + dir + ": " + p + ": permission denied");
         }
     }
 
