@@ -56,7 +56,7 @@ public final class PlannerBean {
             }
         }
         runtime.metrics().planned(trigger.host(), plans.size());
-        LOG.info("{}: {} plan(s)", trigger, plans.size());
+        LOG.info("{}: {}", trigger, io.kompactor.engine.Units.count(plans.size(), "plan"));
         return plans;
     }
 }

@@ -79,7 +79,7 @@ public final class DeadLettersCommand implements Runnable {
                         + "  attempts=" + d.attempts() + (d.retries().isEmpty() ? "" : " retries=" + d.retries().size()));
                 out.println("    " + d.exceptionClass() + ": " + firstLine(d.message()));
             }
-            out.println(all.size() + " dead letter(s)");
+            out.println(io.kompactor.engine.Units.count(all.size(), "dead letter"));
             return ExitCodes.OK;
         }
     }

@@ -4,6 +4,7 @@ import io.kompactor.commit.Retirement;
 import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.Transactions;
 import io.kompactor.commit.Workspace;
+import io.kompactor.engine.Units;
 import io.kompactor.server.InfluxDbServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,7 +93,7 @@ public final class GcCommand implements Callable<Integer> {
             List<String> purged = r.purge(keep);
             purged.forEach(out::println);
             acted += purged.size();
-            out.println(acted == 0 ? "nothing to do" : acted + " transaction(s) acted on");
+            out.println(acted == 0 ? "nothing to do" : Units.count(acted, "transaction") + " acted on");
             return ExitCodes.OK;
         }
     }

@@ -34,7 +34,7 @@ public final class RecoverCommand implements Callable<Integer> {
             if (r.lines().isEmpty() && r.blocked().isEmpty()) {
                 out.println(r.cleaned().isEmpty() ? "nothing to recover" : "nothing to recover; leftovers removed");
             } else {
-                out.println("recovered " + r.lines().size() + " transaction(s)"
+                out.println("recovered " + io.kompactor.engine.Units.count(r.lines().size(), "transaction")
                         + (r.blocked().isEmpty() ? "" : ", " + r.blocked().size() + " still blocked"));
             }
             return r.ok() ? ExitCodes.OK : ExitCodes.PARTIAL;

@@ -93,7 +93,7 @@ public final class Retirement {
                 }
                 JournalEntry r = tx.retireLocked(host, toRetire);
                 if (r != null) {
-                    toRetire.forEach((src, paths) -> retired.add(src + ": retired " + paths.size() + " file(s) of "
+                    toRetire.forEach((src, paths) -> retired.add(src + ": retired " + Transactions.plural(paths.size(), "file") + " of "
                             + host + " under " + ws.state().retired(src)));
                     files += toRetire.values().stream().mapToInt(List::size).sum();
                 }

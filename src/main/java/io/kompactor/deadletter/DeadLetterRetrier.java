@@ -6,6 +6,7 @@ import io.kompactor.commit.Transactions;
 import io.kompactor.engine.CompactionEngine;
 import io.kompactor.engine.PlanOutcome;
 import io.kompactor.engine.ProgressListener;
+import io.kompactor.engine.Units;
 import io.kompactor.merge.DuckDbMerger;
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.plan.Planner;
@@ -68,8 +69,8 @@ public final class DeadLetterRetrier {
         }
         CommitResult c = ((PlanOutcome.Committed) o).commit();
         store.delete(d.id());
-        return new Outcome(d.id(), true, plan.get().label() + ": " + plan.get().inputs().size() + " file(s) -> "
-                + c.outputs().size() + " compacted file(s), tx " + c.tx() + "; record removed", c);
+        return new Outcome(d.id(), true, plan.get().label() + ": " + Units.count(plan.get().inputs().size(), "file") + " -> "
+                + Units.count(c.outputs().size(), "compacted file") + ", tx " + c.tx() + "; record removed", c);
     }
 
     private Outcome failed(DeadLetter d, Throwable e) {

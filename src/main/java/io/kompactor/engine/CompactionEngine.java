@@ -113,7 +113,7 @@ public final class CompactionEngine {
             progress.phase(plan, ProgressListener.Phase.MERGING, "merging " + plan.inputs().size() + " files, "
                     + String.format("%,d", plan.inputRows()) + " rows");
             merged = merger.get().merge(plan);
-            progress.phase(plan, ProgressListener.Phase.COMMITTING, "committing " + merged.outputs().size() + " file(s)");
+            progress.phase(plan, ProgressListener.Phase.COMMITTING, "committing " + Units.count(merged.outputs().size(), "file"));
             CommitResult c = transactions.commit(merged, policy);
             return new PlanOutcome.Committed(plan, c, System.nanoTime() - t0);
         } catch (RuntimeException e) {
