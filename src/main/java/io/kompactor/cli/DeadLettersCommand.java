@@ -9,6 +9,7 @@ import io.kompactor.engine.LazyMerger;
 import io.kompactor.deadletter.DeadLetter;
 import io.kompactor.deadletter.DeadLetterRetrier;
 import io.kompactor.deadletter.DeadLetterStore;
+import io.kompactor.engine.Units;
 import io.kompactor.merge.MergeSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,7 +64,7 @@ public final class DeadLettersCommand implements Runnable {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: id, host, table, window, error.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: id, host, table, window, attempts, the failing file and the cause.")
     static final class ListCmd implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -75,11 +76,11 @@ public final class DeadLettersCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             List<DeadLetter> all = new DeadLetterStore(where.state()).list();
             for (DeadLetter d : all) {
-                out.println(d.id() + "  " + d.host() + "  " + d.table() + "  " + (d.window() == null ? "-" : d.window())
-                        + "  attempts=" + d.attempts() + (d.retries().isEmpty() ? "" : " retries=" + d.retries().size()));
-                out.println("    " + d.exceptionClass() + ": " + firstLine(d.message()));
+                out.println(shortLine(d));
             }
-            out.println(io.kompactor.engine.Units.count(all.size(), "dead letter"));
+            out.println(all.isEmpty() ? "no dead letters in " + new DeadLetterStore(where.state()).dir()
+                    : io.kompactor.engine.Units.count(all.size(), "dead letter")
+                    + "; `kompactor dead-letters show <data-dir> <id>` for the whole record");
             return ExitCodes.OK;
         }
     }
@@ -173,7 +174,22 @@ public final class DeadLettersCommand implements Runnable {
         }
     }
 
-    static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
+    /**
+     * One short line per record: id, host, table, window start, attempts, and the failing file's name with the cause,
+     * cut to fit a terminal line.
+     */
+    static String shortLine(DeadLetter d) {
+        String window = d.window() == null ? "-" : d.window().substring(0, d.window().indexOf('/') < 0
+                ? d.window().length() : d.window().indexOf('/')).replace(":00:00Z", "Z");
+        String why = d.message() == null ? "" : d.message();
+        if (d.file() != null && why.startsWith(d.file())) {
+            why = d.file().substring(d.file().lastIndexOf('/') + 1) + why.substring(d.file().length());
+        }
+        String head = d.id() + "  " + d.host() + " " + (d.hasPlan() ? d.dbId() + "/" + d.tableId() : "-") + " " + window
+                + "  " + Units.count(d.attempts(), "attempt")
+                + (d.retries().isEmpty() ? "" : d.retries().size() == 1 ? ", 1 retry" : ", " + d.retries().size() + " retries")
+                + "  ";
+        int room = Math.max(40, 160 - head.length());
+        return head + (why.length() > room ? why.substring(0, room - 3) + "..." : why);
     }
 }

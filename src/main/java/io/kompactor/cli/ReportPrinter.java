@@ -3,6 +3,7 @@ package io.kompactor.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kompactor.engine.Failure;
 import io.kompactor.engine.PlanOutcome;
 import io.kompactor.engine.ProgressListener;
 import io.kompactor.engine.RunReport;
@@ -51,7 +52,9 @@ final class ReportPrinter implements ProgressListener {
                     .append(Units.bytes(c.commit().outputBytes())).append(" (").append(Units.seconds(c.durationNanos()))
                     .append(')');
         } else if (o instanceof PlanOutcome.Failed f) {
-            line.append("\n      ").append(f.message());
+            Failure why = f.failure();
+            line.append("\n      ").append(why.message());
+            why.others().forEach(l -> line.append("\n      ").append(l));
         }
         if (verbose) {
             p.inputs().forEach(i -> line.append("\n      input id ").append(i.entry().id()).append(' ')
@@ -151,8 +154,14 @@ final class ReportPrinter implements ProgressListener {
                 n.put("output_bytes", c.commit().outputBytes());
                 n.put("seconds", c.durationNanos() / 1e9);
             } else if (o instanceof PlanOutcome.Failed x) {
-                n.put("error", x.message());
+                Failure why = x.failure();
+                n.put("error", why.message());
+                n.put("error_file", why.file());
                 n.put("error_class", x.error().getClass().getName());
+                ArrayNode detail = n.putArray("error_detail");
+                why.detail().forEach(detail::add);
+                ArrayNode causes = n.putArray("error_causes");
+                why.causes().forEach(causes::add);
             }
         }
         ArrayNode problems = root.putArray("problems");
