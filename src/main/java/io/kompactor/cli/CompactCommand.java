@@ -6,6 +6,7 @@ import io.kompactor.commit.Transactions;
 import io.kompactor.commit.Workspace;
 import io.kompactor.engine.CompactionEngine;
 import io.kompactor.engine.LazyMerger;
+import io.kompactor.engine.ProgressListener;
 import io.kompactor.engine.RunReport;
 import io.kompactor.merge.MergeSettings;
 import io.kompactor.plan.Planner;
@@ -68,6 +69,10 @@ public final class CompactCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "<n>", description = "DuckDB threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--progress", hidden = true,
+            description = "Print progress lines even when not on a terminal (tests, logs).")
+    boolean progress;
+
     @Override
     public Integer call() throws Exception {
         // every option is checked before anything is read or written, in a dry run too (exit 2)
@@ -83,7 +88,7 @@ public final class CompactCommand implements Callable<Integer> {
         List<String> hosts = data.hosts();
         Planner planner = new Planner(options, Clock.systemUTC());
         KompactorCli global = KompactorCli.of(spec);
-        ReportPrinter printer = new ReportPrinter(spec.commandLine().getOut(), json, global.verbose());
+        ReportPrinter printer = new ReportPrinter(spec.commandLine().getOut(), json, global.verbose(), global.quiet());
         if (dryRun) {
             try (Workspace ws = data.forReading("compact --dry-run")) {
                 RunReport r = new CompactionEngine(planner, () -> {
@@ -94,10 +99,13 @@ public final class CompactCommand implements Callable<Integer> {
             }
         }
         try (Workspace ws = data.forWriting("compact");
-             LazyMerger merger = new LazyMerger(mergeSettings(ws.scratch()))) {
+             LazyMerger merger = new LazyMerger(mergeSettings(ws.scratch()));
+             LiveProgress live = new LiveProgress(spec.commandLine().getErr(),
+                     LiveProgress.linesWanted(global.quiet(), progress), ws.dataDir().toString(), System::nanoTime)
+                     .start()) {
             Transactions tx = new Transactions(ws, ServerProbe.NONE);
             RunReport r = new CompactionEngine(planner, merger, tx, keepOriginals ? RetirePolicy.KEEP : RetirePolicy.IMMEDIATE)
-                    .run(ws.dataDir(), hosts, false, printer);
+                    .run(ws.dataDir(), hosts, false, ProgressListener.all(List.of(printer, live)));
             printer.report(r);
             return r.failed() ? ExitCodes.PARTIAL : ExitCodes.OK;
         }

@@ -14,21 +14,26 @@ import io.kompactor.snapshot.Json;
 import java.io.PrintWriter;
 import java.time.Instant;
 
-/** Prints a run: a progress line per plan as it finishes, then problems, notes and a summary (or one JSON document). */
+/**
+ * Prints a run: a line per plan as it finishes (with {@code -q} only the failed ones), then problems, notes and a
+ * summary (or one JSON document).
+ */
 final class ReportPrinter implements ProgressListener {
     private final PrintWriter out;
     private final boolean json;
     private final boolean verbose;
+    private final boolean quiet;
 
-    ReportPrinter(PrintWriter out, boolean json, boolean verbose) {
+    ReportPrinter(PrintWriter out, boolean json, boolean verbose, boolean quiet) {
         this.out = out;
         this.json = json;
         this.verbose = verbose;
+        this.quiet = quiet;
     }
 
     @Override
     public void planFinished(int index, int total, PlanOutcome o) {
-        if (json) {
+        if (json || quiet && !(o instanceof PlanOutcome.Failed)) {
             return;
         }
         CompactionPlan p = o.plan();

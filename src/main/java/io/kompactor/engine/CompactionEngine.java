@@ -78,6 +78,7 @@ public final class CompactionEngine {
             }
         }
         List<CompactionPlan> all = hostPlans.stream().flatMap(h -> h.plans().stream()).toList();
+        progress.runStarted(all.size());
         List<PlanOutcome> outcomes = new ArrayList<>();
         Set<String> blockedHosts = new HashSet<>();
         int index = 0;
@@ -110,8 +111,8 @@ public final class CompactionEngine {
         long t0 = System.nanoTime();
         MergeResult merged = null;
         try {
-            progress.phase(plan, ProgressListener.Phase.MERGING, "merging " + plan.inputs().size() + " files, "
-                    + String.format("%,d", plan.inputRows()) + " rows");
+            progress.phase(plan, ProgressListener.Phase.MERGING, "merging " + Units.count(plan.inputs().size(), "file")
+                    + ", " + Units.count(plan.inputRows(), "row") + ", " + Units.bytes(plan.inputBytes()));
             merged = merger.get().merge(plan);
             progress.phase(plan, ProgressListener.Phase.COMMITTING, "committing " + Units.count(merged.outputs().size(), "file"));
             CommitResult c = transactions.commit(merged, policy);
@@ -139,7 +140,7 @@ public final class CompactionEngine {
     private RuntimeException checkInputs(List<CompactionPlan> plans, ProgressListener progress) {
         try {
             progress.phase(plans.get(0), ProgressListener.Phase.CHECKING_INPUTS,
-                    "checking " + inputs(plans).size() + " input files of table " + tableOf(plans.get(0)));
+                    "checking " + Units.count(inputs(plans).size(), "input file") + " of table " + tableOf(plans.get(0)));
             merger.get().checkInputs(plans.get(0).dataDir(), inputs(plans));
             return null;
         } catch (RuntimeException e) {
