@@ -44,7 +44,7 @@ public final class Planner {
         List<String> notes = new ArrayList<>();
         int invisible = metadata.snapshots().size() - view.loadedSnapshots();
         if (view.maxCheckpointSequence() < 0 && invisible > 0) {
-            notes.add(invisible + " older snapshot(s) beyond the server's window of " + n
+            notes.add(count(invisible, "older snapshot") + " beyond the server's window of " + n
                     + " are not loaded by the server; their files are left alone");
         }
         long now = clock.instant().toEpochMilli() * 1_000_000L;
@@ -64,13 +64,21 @@ public final class Planner {
                         .add(new PlanInput(e, order, CompactedName.writeOrderOf(e.path()).isPresent()));
             }
             if (skippedRemoved > 0) {
-                notes.add("table " + t.getKey() + ": " + skippedRemoved + " file(s) marked removed left alone");
+                notes.add("table " + t.getKey() + ": " + count(skippedRemoved, "file") + " marked removed left alone");
             }
             for (Map.Entry<Long, List<PlanInput>> w : windows.entrySet()) {
                 List<PlanInput> inputs = w.getValue();
                 long start = w.getKey();
                 long end = start + windowNs;
-                if (inputs.size() < options.minInputs() || inputs.size() < 2 && inputs.get(0).compacted()) {
+                if (inputs.size() < 2 && inputs.get(0).compacted()) {
+                    notes.add("table " + t.getKey() + " window " + Instant.ofEpochSecond(0, start)
+                            + ": one compacted file, nothing to merge");
+                    continue;
+                }
+                if (inputs.size() < options.minInputs()) {
+                    notes.add("table " + t.getKey() + " window " + Instant.ofEpochSecond(0, start) + ": "
+                            + count(inputs.size(), "file") + ", fewer than --min-files " + options.minInputs()
+                            + ", left alone");
                     continue;
                 }
                 if (end > now - options.settle().toNanos()) {
@@ -86,6 +94,11 @@ public final class Planner {
             }
         }
         return new HostPlan(metadata, view, plans, notes);
+    }
+
+    /** "1 file", "2 files". */
+    private static String count(long n, String noun) {
+        return n + " " + (n == 1 ? noun : noun + "s");
     }
 
     /**
