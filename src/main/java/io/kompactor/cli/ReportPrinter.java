@@ -8,6 +8,7 @@ import io.kompactor.engine.PlanOutcome;
 import io.kompactor.engine.ProgressListener;
 import io.kompactor.engine.RunReport;
 import io.kompactor.engine.Units;
+import io.kompactor.merge.TimeRanges;
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.snapshot.Json;
 
@@ -49,8 +50,14 @@ final class ReportPrinter implements ProgressListener {
         line.append(": ").append(Units.count(p.inputs().size(), "file")).append(", ").append(Units.count(p.inputRows(), "row"))
                 .append(", ").append(Units.bytes(p.inputBytes()));
         if (o instanceof PlanOutcome.Planned x) {
-            line.append(" -> ").append(Units.count(x.predictedOutputs(), "file"))
-                    .append(", at most ").append(Units.count(p.inputRows(), "row"));
+            line.append(" -> ").append(Units.count(x.predictedOutputs(), "file"));
+            int slices = TimeRanges.sliceCount(p.inputBytes(), p.targetFileBytes());
+            if (slices > 1) {
+                line.append(" (past --target-size ").append(Units.bytes(p.targetFileBytes())).append(": ")
+                        .append(slices).append(" time slices").append(slices > x.predictedOutputs()
+                                ? ", " + (slices - x.predictedOutputs()) + " of them without rows" : "").append(')');
+            }
+            line.append(", at most ").append(Units.count(p.inputRows(), "row"));
         } else if (o instanceof PlanOutcome.Committed c) {
             line.append(" -> ").append(Units.count(c.commit().outputs().size(), "file"))
                     .append(", ").append(Units.count(c.commit().outputRows(), "row")).append(", ")
@@ -149,6 +156,8 @@ final class ReportPrinter implements ProgressListener {
             n.put("input_files", p.inputs().size());
             n.put("input_rows", p.inputRows());
             n.put("input_bytes", p.inputBytes());
+            n.put("target_size_bytes", p.targetFileBytes());
+            n.put("time_slices", TimeRanges.sliceCount(p.inputBytes(), p.targetFileBytes()));
             if (o instanceof PlanOutcome.Planned x) {
                 n.put("predicted_outputs", x.predictedOutputs());
             } else if (o instanceof PlanOutcome.Committed c) {

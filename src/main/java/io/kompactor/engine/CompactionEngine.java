@@ -80,6 +80,19 @@ public final class CompactionEngine {
         List<CompactionPlan> all = hostPlans.stream().flatMap(h -> h.plans().stream()).toList();
         progress.runStarted(all.size());
         List<PlanOutcome> outcomes = new ArrayList<>();
+        try (OutputPrediction prediction = new OutputPrediction()) {
+            runPlans(all, dryRun, prediction, progress, outcomes);
+            if (prediction.filesRead() > 0) {
+                notes.add("to predict the --target-size splits, read the time column of "
+                        + Units.count(prediction.filesRead(), "input file") + " in an in-memory DuckDB (nothing written)");
+            }
+        }
+        return new RunReport(dryRun, outcomes, problems, notes, recovered, System.nanoTime() - start);
+    }
+
+    /** Table by table: every input checked first, then plan by plan; a dry run only predicts each plan's outputs. */
+    private void runPlans(List<CompactionPlan> all, boolean dryRun, OutputPrediction prediction,
+                          ProgressListener progress, List<PlanOutcome> outcomes) {
         Set<String> blockedHosts = new HashSet<>();
         int index = 0;
         for (List<CompactionPlan> table : byTable(all).values()) {
@@ -92,7 +105,7 @@ public final class CompactionEngine {
                 } else if (refused != null) {
                     o = new PlanOutcome.Failed(plan, refused, 0);
                 } else if (dryRun) {
-                    o = new PlanOutcome.Planned(plan, OutputPrediction.outputs(plan));
+                    o = predict(plan, prediction);
                 } else {
                     o = execute(plan, progress);
                     if (o instanceof PlanOutcome.Failed f && f.error() instanceof CommitStateUnknownException) {
@@ -103,7 +116,15 @@ public final class CompactionEngine {
                 progress.planFinished(++index, all.size(), o);
             }
         }
-        return new RunReport(dryRun, outcomes, problems, notes, recovered, System.nanoTime() - start);
+    }
+
+    /** A dry run's plan with the files its merge would write; a plan whose inputs cannot be read fails alone. */
+    private static PlanOutcome predict(CompactionPlan plan, OutputPrediction prediction) {
+        try {
+            return new PlanOutcome.Planned(plan, prediction.outputs(plan));
+        } catch (RuntimeException e) {
+            return new PlanOutcome.Failed(plan, e, 0);
+        }
     }
 
     /** Merge and commit one plan; any failure is reported against the plan and leaves the data dir as it was. */
