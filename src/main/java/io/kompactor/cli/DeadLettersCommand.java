@@ -1,5 +1,7 @@
 package io.kompactor.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kompactor.commit.RetirePolicy;
 import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.StateDir;
@@ -70,11 +72,26 @@ public final class DeadLettersCommand implements Runnable {
         CommandSpec spec;
         @Mixin
         Where where;
+        @Option(names = "--json", description = "Machine-readable output: every record without its inputs and stack.")
+        boolean json;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             List<DeadLetter> all = new DeadLetterStore(where.state()).list();
+            if (json) {
+                ObjectNode doc = JsonOut.object();
+                ArrayNode records = doc.putArray("dead_letters");
+                for (DeadLetter d : all) {
+                    ObjectNode n = records.addObject().put("id", d.id()).put("message", d.message()).put("file", d.file())
+                            .put("host", d.host()).put("table", d.hasPlan() ? d.dbId() + "/" + d.tableId() : null)
+                            .put("table_name", d.tableName()).put("window", d.window()).put("attempts", d.attempts())
+                            .put("retries", d.retries().size()).put("time", d.time()).put("inputs", d.inputs().size());
+                    JsonOut.strings(n, "causes", d.causes());
+                }
+                JsonOut.print(out, doc);
+                return ExitCodes.OK;
+            }
             for (DeadLetter d : all) {
                 out.println(shortLine(d));
             }
@@ -93,12 +110,14 @@ public final class DeadLettersCommand implements Runnable {
         Where where;
         @Parameters(index = "1", paramLabel = "<id>")
         String id;
+        @Option(names = "--json", description = "The same: the record is JSON.")
+        boolean json;
 
         @Override
         public Integer call() {
             DeadLetterStore store = new DeadLetterStore(where.state());
             Where.require(store, id);
-            spec.commandLine().getOut().println(store.raw(id));
+            spec.commandLine().getOut().println(store.raw(id).strip());
             return ExitCodes.OK;
         }
     }
@@ -118,12 +137,18 @@ public final class DeadLettersCommand implements Runnable {
         boolean all;
         @Option(names = "--loaded-snapshots", defaultValue = "0", description = "The server's N (0: the version's default)")
         int loadedSnapshots;
+        @Option(names = "--json", description = "Machine-readable output.")
+        boolean json;
 
         @Override
         public Integer call() throws Exception {
             if (all == (id != null)) {
                 throw new UsageException("give either an <id> or --all");
             }
+            if (loadedSnapshots < 0) {
+                throw new UsageException("--loaded-snapshots must not be negative");
+            }
+            where.data.lockWait();
             StateDir state = where.state();
             DeadLetterStore store = new DeadLetterStore(state);
             List<String> ids = new ArrayList<>();
@@ -133,8 +158,14 @@ public final class DeadLettersCommand implements Runnable {
                 ids.add(Where.require(store, id).id());
             }
             PrintWriter out = spec.commandLine().getOut();
+            ObjectNode doc = JsonOut.object();
+            ArrayNode results = doc.putArray("results");
             if (ids.isEmpty()) {
-                out.println("no dead letters");
+                if (json) {
+                    JsonOut.print(out, doc);
+                } else {
+                    out.println("no dead letters");
+                }
                 return ExitCodes.OK;
             }
             try (Workspace ws = where.forWriting("dead-letters retry");
@@ -145,8 +176,17 @@ public final class DeadLettersCommand implements Runnable {
                 int failed = 0;
                 for (String i : ids) {
                     DeadLetterRetrier.Outcome o = retrier.retry(i);
-                    out.println(i + ": " + (o.ok() ? "ok: " : "FAILED: ") + o.message());
+                    if (json) {
+                        ObjectNode n = results.addObject().put("id", i).put("ok", o.ok()).put("message", o.message())
+                                .put("tx", o.commit() == null ? null : o.commit().tx());
+                        n.put("outputs", o.commit() == null ? 0 : o.commit().outputs().size());
+                    } else {
+                        out.println(i + ": " + (o.ok() ? "ok: " : "FAILED: ") + o.message());
+                    }
                     failed += o.ok() ? 0 : 1;
+                }
+                if (json) {
+                    JsonOut.print(out, doc.put("ok", failed == 0));
                 }
                 return failed == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
             }

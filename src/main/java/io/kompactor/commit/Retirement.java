@@ -52,8 +52,9 @@ public final class Retirement {
 
     public Report retire(Collection<String> hosts, Evidence evidence) {
         if (!evidence.any()) {
-            return new Report(List.of(), List.of(), "no evidence that the server restarted since the compactions: set "
-                    + "kompactor.influxdb.url (the daemon asks /ping) or pass --restarted-at <time the server restarted>",
+            return new Report(List.of(), List.of(), "no evidence that the server restarted since the compactions: tell gc "
+                    + "--restarted-at <time the server restarted> or --url <the server's API> (run: set "
+                    + "kompactor.influxdb.url)",
                     0);
         }
         List<String> retired = new ArrayList<>();
