@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kompactor's own meters, in the registry Camel serves at {@code /observe/metrics}: plans, files, bytes and rows in
- * and out, failures, dead letters, and per host the time of the last successful commit (epoch seconds).
+ * and out, failures, dead letters, and per host the time of the last successful commit (epoch seconds). Every series
+ * of a host exists from the daemon's start, at zero ({@link #register}): an alert rule cannot see a series before its
+ * first sample, so {@code increase(kompactor_dead_letters_total[1h]) > 0} would miss the first dead letter.
+ * {@code config/prometheus-alerts.yml} and {@code config/grafana-dashboard.json} use these names.
  */
 public final class KompactorMetrics {
     private final MeterRegistry registry;
@@ -29,7 +32,24 @@ public final class KompactorMetrics {
         return registry;
     }
 
+    /** Every counter of a host at zero, and its last-commit gauge (0: none yet). Idempotent. */
+    public void register(String host) {
+        counter("kompactor.plans.planned", "Plans made", host);
+        counter("kompactor.plans.committed", "Plans merged and committed", host);
+        counter("kompactor.files.in", "Parquet files compacted away", host);
+        counter("kompactor.files.out", "Compacted parquet files written", host);
+        counter("kompactor.bytes.in", "Bytes of the compacted inputs", host);
+        counter("kompactor.bytes.out", "Bytes of the compacted outputs", host);
+        counter("kompactor.rows.in", "Rows read from the inputs", host);
+        counter("kompactor.rows.out", "Rows written (after de-duplication)", host);
+        counter("kompactor.failures", "Failed attempts (retried or dead-lettered)", host);
+        counter("kompactor.dead.letters", "Plans written to the dead-letter store", host);
+        counter("kompactor.originals.retired", "Original files moved under retired/", host);
+        lastCommit(host);
+    }
+
     public void planned(String host, int plans) {
+        register(host);
         counter("kompactor.plans.planned", "Plans made", host).increment(plans);
     }
 
@@ -42,13 +62,17 @@ public final class KompactorMetrics {
         counter("kompactor.bytes.out", "Bytes of the compacted outputs", host).increment(commit.outputBytes());
         counter("kompactor.rows.in", "Rows read from the inputs", host).increment(merge.inputRows());
         counter("kompactor.rows.out", "Rows written (after de-duplication)", host).increment(commit.outputRows());
-        lastCommit.computeIfAbsent(host, h -> {
+        lastCommit(host).set(clock.instant().getEpochSecond());
+    }
+
+    private AtomicLong lastCommit(String host) {
+        return lastCommit.computeIfAbsent(host == null ? "" : host, h -> {
             AtomicLong v = new AtomicLong();
             Gauge.builder("kompactor.last.commit.time", v, AtomicLong::get)
-                    .description("Epoch seconds of the last successful commit").baseUnit("seconds")
-                    .tag("host", h).register(registry);
+                    .description("Epoch seconds of the last successful commit (0: none since the start)")
+                    .baseUnit("seconds").tag("host", h).register(registry);
             return v;
-        }).set(clock.instant().getEpochSecond());
+        });
     }
 
     public void failure(String host) {

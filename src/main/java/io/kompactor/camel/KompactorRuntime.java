@@ -116,6 +116,11 @@ public final class KompactorRuntime extends ServiceSupport {
         LOG.info("recovery done ({} acted on); data dir {}, state dir {}, hosts {}",
                 io.kompactor.engine.Units.count(r.lines().size(), "transaction"),
                 settings.dataDir(), ws.state().root(), settings.hosts().isEmpty() ? "(every node dir)" : settings.hosts());
+        try {
+            settings.resolveHosts().forEach(metrics::register); // every series at zero from the start
+        } catch (RuntimeException e) {
+            LOG.warn("cannot list the hosts of {} yet: {}", settings.dataDir(), e.getMessage());
+        }
         this.workspace = ws;
         this.deadLetters = new DeadLetterStore(ws.state());
         this.merger = new LazyMerger(settings.mergeSettings().withTmpDir(ws.scratch()));
