@@ -56,6 +56,10 @@ public final class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         data.lockWait();
+        if (tx == null && (andLater || keepOutputs)) {
+            throw new UsageException((andLater ? "--and-later" : "--keep-outputs") + " needs the <tx> to roll back "
+                    + "(`kompactor rollback <data-dir>` lists them)");
+        }
         if (tx == null || list) {
             return list(out);
         }

@@ -112,6 +112,7 @@ public final class Workspace implements AutoCloseable {
         FileOps files = new FileOps(o.hook(), own);
         Workspace probe = new Workspace(o.dataDir(), state, null, files, o.clock(), o.lockWait(), o.command(), true);
         probe.checkOwnership(marker, Identity.read(state)); // refuse before writing anything, the lock file included
+        checkOutsideServerTree(o.dataDir(), state.root());
         checkCreatable(state.root());
         try (DataDirLock lock = probe.lock("setup")) {
             String id = probe.setUp(marker);
@@ -201,6 +202,25 @@ public final class Workspace implements AutoCloseable {
             return Files.isSameFile(a, b);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The server's object store is {@code <data-dir>/<node>/...}: a state dir there (or the data dir itself) would put
+     * journals and backups into the server's tree. Refused before anything is written.
+     */
+    private static void checkOutsideServerTree(Path dataDir, Path stateDir) {
+        if (stateDir.equals(dataDir)) {
+            throw new SetupException("state dir " + stateDir + " is the data dir itself; use a directory of its own, "
+                    + "e.g. " + StateDir.defaultFor(dataDir).root() + " (the default)");
+        }
+        if (stateDir.startsWith(dataDir)) {
+            Path top = dataDir.resolve(dataDir.relativize(stateDir).getName(0));
+            if (Files.isDirectory(top.resolve("snapshots")) || Files.isDirectory(top.resolve("dbs"))) {
+                throw new SetupException("state dir " + stateDir + " is inside " + top + ", a node dir of the server; "
+                        + "use a directory outside the server's tree, e.g. " + StateDir.defaultFor(dataDir).root()
+                        + " (the default)");
+            }
         }
     }
 

@@ -166,6 +166,17 @@ class CliErrorsTest {
     }
 
     @Test
+    void aStateDirInTheServersTreeIsRefused() {
+        for (Path inside : List.of(dataDir.resolve("node0"), dataDir.resolve("node0/state"), dataDir)) {
+            CliRun run = CliRun.of("compact", dataDir.toString(), "--state-dir", inside.toString());
+            assertEquals(2, run.exitCode(), run::toString);
+            assertTrue(run.err().contains("state dir " + inside), run::toString);
+            DataDirAssertions.assertSameTree(pristine, DataDirAssertions.tree(tmp), "refused, yet wrote: " + run);
+        }
+        assertUsageError(CliRun.of("rollback", dataDir.toString(), "--and-later"), "--and-later needs the <tx>");
+    }
+
+    @Test
     void ioErrorsCarryTheOsReasonEvenWhenTheMessageIsOnlyAPath() {
         String path = "/d/.kompactor/backup/tx/node0/snapshots/1.info.json#123";
         assertEquals("commit failed: " + path + ": permission denied",
