@@ -25,7 +25,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compact", mixinStandardHelpOptions = true,
         description = {"Merge each table's small parquet files into one time-sorted file per window and rewrite the "
                 + "snapshot metadata to list them instead. The InfluxDB server must be stopped.",
-            "Exit codes: 0 all done, 1 some plans failed (the rest were committed), 2 usage or setup error."})
+            "Exit codes: 0 all done, 1 some plans failed (the rest were committed), 2 usage or setup error (nothing "
+                + "done), 130 Ctrl-C (the notice says what the next command does about it)."})
 public final class CompactCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -37,7 +38,8 @@ public final class CompactCommand implements Callable<Integer> {
             description = "Window in hours, aligned to UTC midnight; divides 24 or is a multiple of it (default: ${DEFAULT-VALUE}).")
     int windowHours;
 
-    @Option(names = "--dry-run", description = "Print the plan and change nothing, anywhere.")
+    @Option(names = "--dry-run", description = "Print the plans and the files each one writes (--target-size splits "
+            + "included); change nothing, anywhere.")
     boolean dryRun;
 
     @Option(names = "--json", description = "Machine-readable output.")
