@@ -32,36 +32,51 @@ public final class KompactorMetrics {
         return registry;
     }
 
+    /** Kompactor's counters, each with its name (Prometheus: {@code kompactor_..._total}) and description. */
+    private enum Series {
+        PLANNED("kompactor.plans.planned", "Plans made"),
+        COMMITTED("kompactor.plans.committed", "Plans merged and committed"),
+        FILES_IN("kompactor.files.in", "Parquet files compacted away"),
+        FILES_OUT("kompactor.files.out", "Compacted parquet files written"),
+        BYTES_IN("kompactor.bytes.in", "Bytes of the compacted inputs"),
+        BYTES_OUT("kompactor.bytes.out", "Bytes of the compacted outputs"),
+        ROWS_IN("kompactor.rows.in", "Rows read from the inputs"),
+        ROWS_OUT("kompactor.rows.out", "Rows written (after de-duplication)"),
+        FAILURES("kompactor.failures", "Failed attempts (retried or dead-lettered)"),
+        DEAD_LETTERS("kompactor.dead.letters", "Plans written to the dead-letter store"),
+        RETIRED("kompactor.originals.retired", "Original files moved under retired/");
+
+        final String meter;
+        final String description;
+
+        Series(String meter, String description) {
+            this.meter = meter;
+            this.description = description;
+        }
+    }
+
     /** Every counter of a host at zero, and its last-commit gauge (0: none yet). Idempotent. */
     public void register(String host) {
-        counter("kompactor.plans.planned", "Plans made", host);
-        counter("kompactor.plans.committed", "Plans merged and committed", host);
-        counter("kompactor.files.in", "Parquet files compacted away", host);
-        counter("kompactor.files.out", "Compacted parquet files written", host);
-        counter("kompactor.bytes.in", "Bytes of the compacted inputs", host);
-        counter("kompactor.bytes.out", "Bytes of the compacted outputs", host);
-        counter("kompactor.rows.in", "Rows read from the inputs", host);
-        counter("kompactor.rows.out", "Rows written (after de-duplication)", host);
-        counter("kompactor.failures", "Failed attempts (retried or dead-lettered)", host);
-        counter("kompactor.dead.letters", "Plans written to the dead-letter store", host);
-        counter("kompactor.originals.retired", "Original files moved under retired/", host);
+        for (Series s : Series.values()) {
+            counter(s, host);
+        }
         lastCommit(host);
     }
 
     public void planned(String host, int plans) {
         register(host);
-        counter("kompactor.plans.planned", "Plans made", host).increment(plans);
+        counter(Series.PLANNED, host).increment(plans);
     }
 
     public void committed(MergeResult merge, CommitResult commit) {
         String host = commit.plan().host();
-        counter("kompactor.plans.committed", "Plans merged and committed", host).increment();
-        counter("kompactor.files.in", "Parquet files compacted away", host).increment(commit.plan().inputs().size());
-        counter("kompactor.files.out", "Compacted parquet files written", host).increment(commit.outputs().size());
-        counter("kompactor.bytes.in", "Bytes of the compacted inputs", host).increment(commit.plan().inputBytes());
-        counter("kompactor.bytes.out", "Bytes of the compacted outputs", host).increment(commit.outputBytes());
-        counter("kompactor.rows.in", "Rows read from the inputs", host).increment(merge.inputRows());
-        counter("kompactor.rows.out", "Rows written (after de-duplication)", host).increment(commit.outputRows());
+        counter(Series.COMMITTED, host).increment();
+        counter(Series.FILES_IN, host).increment(commit.plan().inputs().size());
+        counter(Series.FILES_OUT, host).increment(commit.outputs().size());
+        counter(Series.BYTES_IN, host).increment(commit.plan().inputBytes());
+        counter(Series.BYTES_OUT, host).increment(commit.outputBytes());
+        counter(Series.ROWS_IN, host).increment(merge.inputRows());
+        counter(Series.ROWS_OUT, host).increment(commit.outputRows());
         lastCommit(host).set(clock.instant().getEpochSecond());
     }
 
@@ -76,15 +91,15 @@ public final class KompactorMetrics {
     }
 
     public void failure(String host) {
-        counter("kompactor.failures", "Failed attempts (retried or dead-lettered)", host).increment();
+        counter(Series.FAILURES, host).increment();
     }
 
     public void deadLettered(String host) {
-        counter("kompactor.dead.letters", "Plans written to the dead-letter store", host).increment();
+        counter(Series.DEAD_LETTERS, host).increment();
     }
 
     public void retired(String host, int files) {
-        counter("kompactor.originals.retired", "Original files moved under retired/", host).increment(files);
+        counter(Series.RETIRED, host).increment(files);
     }
 
     /** Value of a counter, 0 when it was never incremented: for tests and logs. */
@@ -98,7 +113,8 @@ public final class KompactorMetrics {
         return v == null ? 0 : v.get();
     }
 
-    private Counter counter(String name, String description, String host) {
-        return Counter.builder(name).description(description).tag("host", host == null ? "" : host).register(registry);
+    private Counter counter(Series s, String host) {
+        return Counter.builder(s.meter).description(s.description).tag("host", host == null ? "" : host)
+                .register(registry);
     }
 }

@@ -7,7 +7,6 @@ import io.kompactor.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -41,16 +40,9 @@ class OpsFilesTest {
     @Test
     void everySeriesExistsFromTheStartAndTheShippedDashboardAndAlertsUseOnlyExportedOnes() throws Exception {
         Path data = Fixtures.copy("core-3.6", tmp.resolve("data"));
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        KompactorApp app = TestDaemon.app(data)
-                .override("kompactor.settle", "100000d") // nothing settles: no event of any kind
-                .override("camel.management.enabled", "true")
-                .override("camel.management.port", Integer.toString(port))
-                .override("camel.management.host", "127.0.0.1")
-                .override("camel.metrics.enabled", "true");
+        int port = TestDaemon.freePort();
+        KompactorApp app = TestDaemon.withManagement(TestDaemon.app(data), port)
+                .override("kompactor.settle", "100000d"); // nothing settles: no event of any kind
         String body;
         try (TestDaemon d = TestDaemon.start(app, Map.of())) {
             HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(

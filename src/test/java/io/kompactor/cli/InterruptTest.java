@@ -36,9 +36,8 @@ class InterruptTest {
         Path dataDir = Fixtures.copy("core-3.9", tmp.resolve("d"));
         var before = new ServerOracle().load(dataDir, "node0");
 
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), KompactorCli.class.getName(),
-                "compact", dataDir.toString(), "--hosts", "node0", "--progress", "--fault", "pause:55"))
+        Process p = new ProcessBuilder(CliRun.javaCommand(tmp, "compact", dataDir.toString(), "--hosts", "node0",
+                "--progress", "--fault", "pause:55"))
                 .redirectErrorStream(true).start(); // change 55: the commit is rewriting the snapshots
         List<String> output = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
