@@ -37,7 +37,7 @@ public record HostLayout(Path dataDir, String host) {
                     .sorted()
                     .toList();
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(dataDir + ": cannot list: " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException(dataDir + ": cannot list: " + io.kompactor.fs.FileOps.reason(e), e);
         }
     }
 }

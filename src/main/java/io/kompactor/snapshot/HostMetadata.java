@@ -109,7 +109,7 @@ public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<Che
         try (Stream<Path> s = Files.walk(dir, depth)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
-            throw new MetadataException(dir + ": cannot list: " + e.getMessage(), e);
+            throw new MetadataException(dir + ": cannot list: " + io.kompactor.fs.FileOps.reason(e), e);
         }
     }
 

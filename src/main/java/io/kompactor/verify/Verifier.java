@@ -100,7 +100,7 @@ public final class Verifier {
                 }
                 long twice = sharedKeys(dataDir.resolve(c.path()), dataDir.resolve(f.path()), f.minTime(), f.maxTime());
                 if (twice > 0) {
-                    warnings.add("table " + table + ": " + twice + " key(s) of " + f.path() + " repeat keys of compacted "
+                    warnings.add("table " + table + ": " + io.kompactor.config.Units.count(twice, "key") + " of " + f.path() + " repeat keys of compacted "
                             + c.path() + " in another partition: a query returns those rows twice until the window is "
                             + "compacted again");
                 }
@@ -275,7 +275,7 @@ public final class Verifier {
                 rs.next();
                 long dups = rs.getLong(1);
                 if (dups > 0) {
-                    problems.add(p + ": " + dups + " duplicate (tags, time) key(s); the server does not de-duplicate within a file");
+                    problems.add(p + ": " + io.kompactor.config.Units.count(dups, "duplicate (tags, time) key") + "; the server does not de-duplicate within a file");
                 }
             }
         } catch (SQLException ex) {
