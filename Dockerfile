@@ -17,6 +17,9 @@ FROM eclipse-temurin:17-jre
 RUN groupadd --system kompactor && useradd --system --gid kompactor --home-dir /app --shell /usr/sbin/nologin kompactor
 WORKDIR /app
 COPY --from=build /src/target/kompactor.jar /app/kompactor.jar
+# the launcher beside the jar, on the PATH: `docker exec kompactor kompactor dead-letters list /data`
+COPY bin/kompactor /app/kompactor
+RUN ln -s /app/kompactor /usr/local/bin/kompactor
 # the defaults; mount your own over them to customise without rebuilding:
 #   -v ./routes:/app/routes:ro -v ./config:/app/config:ro
 COPY routes/ /app/routes/

@@ -19,8 +19,10 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The benchmark of issue 4: generates the data dirs, runs each measured phase (by default in a fresh JVM of its
- * own, see {@link BenchPhase}), prints a table and returns the JSON report.
+ * The benchmark: Kompactor end to end beside a plain sorted DuckDB COPY of the same inputs (the floor), with the cost
+ * of de-duplication, planning time and peak memory (README.md, "Benchmark"). Generates the data dirs, runs each
+ * measured phase (by default in a fresh JVM of its own, see {@link BenchPhase}), prints a table and returns the JSON
+ * report.
  */
 public final class Bench {
 
@@ -150,7 +152,8 @@ public final class Bench {
         report.put("merge_dedup_seconds", dedupS);
         report.put("merge_no_overlap_seconds", noS);
         report.put("dedup_cost", BenchPhase.round(dedupS / noS));
-        // CPU seconds hold up better than wall time when other processes share the cores (duckdb-notes §3).
+        // CPU seconds hold up better than wall time when other processes share the cores
+        // (docs/architecture.md, "DuckDB facts the merge relies on").
         report.put("ratio_cpu", BenchPhase.round(floor.get("cpu_s").asDouble() / e2e.get("cpu_s").asDouble()));
         report.put("dedup_cost_cpu", BenchPhase.round(mDup.get("cpu_s").asDouble() / mNo.get("cpu_s").asDouble()));
         report.put("peak_rss_bytes", e2e.get("peak_rss_bytes").asLong());

@@ -42,7 +42,7 @@ import java.util.TreeMap;
  * Columns: tags {@code region, host, service} (series key, dictionary strings via {@code ARROW:schema}), fields of
  * all five types ({@code usage} float, {@code count} integer, {@code bytes} uinteger, {@code status} string,
  * {@code ok} boolean), from the second half of the buckets on an extra float {@code temp} (schema growth), then
- * {@code time}. About 250 points per series and file, as in duckdb-notes §2.2.
+ * {@code time}. About 250 points per series and file.
  */
 final class BenchData {
     static final String HOST = "node0";

@@ -134,7 +134,7 @@ public final class BenchPhase {
         long copyNs = 0;
         long t0 = System.nanoTime();
         try (ProcStats.DirSizeSampler spill = new ProcStats.DirSizeSampler(tmp.resolve(DuckDb.SPILL_DIR));
-             Connection c = DuckDb.open(settings)) {
+             Connection c = settings.openDuckDb()) {
             int i = 0;
             for (List<ParquetFileEntry> files : tables.values()) {
                 rows += files.stream().mapToLong(ParquetFileEntry::rowCount).sum();

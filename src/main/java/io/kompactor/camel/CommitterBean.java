@@ -3,6 +3,7 @@ package io.kompactor.camel;
 import io.kompactor.commit.CommitResult;
 import io.kompactor.commit.RetirePolicy;
 import io.kompactor.commit.StaleException;
+import io.kompactor.config.Units;
 import io.kompactor.merge.MergeResult;
 import io.kompactor.merge.MergedFile;
 import org.apache.camel.Exchange;
@@ -33,8 +34,9 @@ public final class CommitterBean {
             stampWithClock(merge);
             CommitResult c = runtime.transactions().commit(merge, RetirePolicy.KEEP);
             runtime.metrics().committed(merge, c);
-            LOG.info("{}: committed tx {}: {} file(s), {} rows -> {} file(s), {} rows", c.plan().label(), c.tx(),
-                    c.plan().inputs().size(), merge.inputRows(), c.outputs().size(), c.outputRows());
+            LOG.info("{}: committed tx {}: {}, {} -> {}, {}", c.plan().label(), c.tx(),
+                    Units.count(c.plan().inputs().size(), "file"), Units.count(merge.inputRows(), "row"),
+                    Units.count(c.outputs().size(), "file"), Units.count(c.outputRows(), "row"));
             return c;
         } catch (StaleException e) {
             LOG.info("{}: {}; planning the host again", merge.plan().label(), e.getMessage());

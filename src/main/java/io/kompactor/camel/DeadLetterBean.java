@@ -1,6 +1,7 @@
 package io.kompactor.camel;
 
 import io.kompactor.deadletter.DeadLetter;
+import io.kompactor.engine.Failure;
 import io.kompactor.plan.CompactionPlan;
 import org.apache.camel.Exchange;
 import org.apache.camel.Handler;
@@ -23,8 +24,10 @@ public final class DeadLetterBean {
     @Handler
     public DeadLetter record(Exchange exchange) {
         if (exchange.getContext().isStopping() || exchange.getContext().isStopped()) {
-            // interrupted by shutdown, not a broken plan: recovery and the catch-up at the next start redo it
+            // interrupted by shutdown, not a broken plan: recovery and the catch-up at the next start redo it; the
+            // steps after this bean (alerts) see only real dead letters
             LOG.warn("plan interrupted by shutdown, not dead-lettered; the next start recovers and plans it again");
+            exchange.setRouteStop(true);
             return null;
         }
         Throwable error = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -40,7 +43,7 @@ public final class DeadLetterBean {
         String routeId = exchange.getProperty(Exchange.FAILURE_ROUTE_ID, String.class);
         if (plan == null && host != null && error != null) {
             // a host whose metadata cannot be read fails at every trigger: one record, its attempts counted
-            var same = runtime.deadLetters().hostRecord(host, error.getMessage());
+            var same = runtime.deadLetters().hostRecord(host, Failure.of(null, error).message());
             if (same.isPresent()) {
                 DeadLetter d = same.get().withAttempts(same.get().attempts() + attempts);
                 runtime.deadLetters().write(d);

@@ -13,6 +13,6 @@ public record HostTrigger(String host, String reason, List<Long> snapshotSequenc
 
     @Override
     public String toString() {
-        return host + " (" + reason + (snapshotSequences.isEmpty() ? "" : ", " + snapshotSequences.size() + " snapshot(s)") + ")";
+        return host + " (" + reason + (snapshotSequences.isEmpty() ? "" : ", " + io.kompactor.config.Units.count(snapshotSequences.size(), "snapshot")) + ")";
     }
 }

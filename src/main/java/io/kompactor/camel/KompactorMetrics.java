@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Kompactor's own meters, in the registry Camel serves at {@code /observe/metrics}: plans, files, bytes and rows in
- * and out, failures, dead letters, and per host the time of the last successful commit (epoch seconds).
+ * and out, failures, dead letters, and per host the time of the last successful commit (epoch seconds). Every series
+ * of a host exists from the daemon's start, at zero ({@link #register}): an alert rule cannot see a series before its
+ * first sample, so {@code increase(kompactor_dead_letters_total[1h]) > 0} would miss the first dead letter.
+ * {@code config/prometheus-alerts.yml} and {@code config/grafana-dashboard.json} use these names.
  */
 public final class KompactorMetrics {
     private final MeterRegistry registry;
@@ -29,38 +32,74 @@ public final class KompactorMetrics {
         return registry;
     }
 
+    /** Kompactor's counters, each with its name (Prometheus: {@code kompactor_..._total}) and description. */
+    private enum Series {
+        PLANNED("kompactor.plans.planned", "Plans made"),
+        COMMITTED("kompactor.plans.committed", "Plans merged and committed"),
+        FILES_IN("kompactor.files.in", "Parquet files compacted away"),
+        FILES_OUT("kompactor.files.out", "Compacted parquet files written"),
+        BYTES_IN("kompactor.bytes.in", "Bytes of the compacted inputs"),
+        BYTES_OUT("kompactor.bytes.out", "Bytes of the compacted outputs"),
+        ROWS_IN("kompactor.rows.in", "Rows read from the inputs"),
+        ROWS_OUT("kompactor.rows.out", "Rows written (after de-duplication)"),
+        FAILURES("kompactor.failures", "Failed attempts (retried or dead-lettered)"),
+        DEAD_LETTERS("kompactor.dead.letters", "Plans written to the dead-letter store"),
+        RETIRED("kompactor.originals.retired", "Original files moved under retired/");
+
+        final String meter;
+        final String description;
+
+        Series(String meter, String description) {
+            this.meter = meter;
+            this.description = description;
+        }
+    }
+
+    /** Every counter of a host at zero, and its last-commit gauge (0: none yet). Idempotent. */
+    public void register(String host) {
+        for (Series s : Series.values()) {
+            counter(s, host);
+        }
+        lastCommit(host);
+    }
+
     public void planned(String host, int plans) {
-        counter("kompactor.plans.planned", "Plans made", host).increment(plans);
+        register(host);
+        counter(Series.PLANNED, host).increment(plans);
     }
 
     public void committed(MergeResult merge, CommitResult commit) {
         String host = commit.plan().host();
-        counter("kompactor.plans.committed", "Plans merged and committed", host).increment();
-        counter("kompactor.files.in", "Parquet files compacted away", host).increment(commit.plan().inputs().size());
-        counter("kompactor.files.out", "Compacted parquet files written", host).increment(commit.outputs().size());
-        counter("kompactor.bytes.in", "Bytes of the compacted inputs", host).increment(commit.plan().inputBytes());
-        counter("kompactor.bytes.out", "Bytes of the compacted outputs", host).increment(commit.outputBytes());
-        counter("kompactor.rows.in", "Rows read from the inputs", host).increment(merge.inputRows());
-        counter("kompactor.rows.out", "Rows written (after de-duplication)", host).increment(commit.outputRows());
-        lastCommit.computeIfAbsent(host, h -> {
+        counter(Series.COMMITTED, host).increment();
+        counter(Series.FILES_IN, host).increment(commit.plan().inputs().size());
+        counter(Series.FILES_OUT, host).increment(commit.outputs().size());
+        counter(Series.BYTES_IN, host).increment(commit.plan().inputBytes());
+        counter(Series.BYTES_OUT, host).increment(commit.outputBytes());
+        counter(Series.ROWS_IN, host).increment(merge.inputRows());
+        counter(Series.ROWS_OUT, host).increment(commit.outputRows());
+        lastCommit(host).set(clock.instant().getEpochSecond());
+    }
+
+    private AtomicLong lastCommit(String host) {
+        return lastCommit.computeIfAbsent(host == null ? "" : host, h -> {
             AtomicLong v = new AtomicLong();
             Gauge.builder("kompactor.last.commit.time", v, AtomicLong::get)
-                    .description("Epoch seconds of the last successful commit").baseUnit("seconds")
-                    .tag("host", h).register(registry);
+                    .description("Epoch seconds of the last successful commit (0: none since the start)")
+                    .baseUnit("seconds").tag("host", h).register(registry);
             return v;
-        }).set(clock.instant().getEpochSecond());
+        });
     }
 
     public void failure(String host) {
-        counter("kompactor.failures", "Failed attempts (retried or dead-lettered)", host).increment();
+        counter(Series.FAILURES, host).increment();
     }
 
     public void deadLettered(String host) {
-        counter("kompactor.dead.letters", "Plans written to the dead-letter store", host).increment();
+        counter(Series.DEAD_LETTERS, host).increment();
     }
 
     public void retired(String host, int files) {
-        counter("kompactor.originals.retired", "Original files moved under retired/", host).increment(files);
+        counter(Series.RETIRED, host).increment(files);
     }
 
     /** Value of a counter, 0 when it was never incremented: for tests and logs. */
@@ -74,7 +113,8 @@ public final class KompactorMetrics {
         return v == null ? 0 : v.get();
     }
 
-    private Counter counter(String name, String description, String host) {
-        return Counter.builder(name).description(description).tag("host", host == null ? "" : host).register(registry);
+    private Counter counter(Series s, String host) {
+        return Counter.builder(s.meter).description(s.description).tag("host", host == null ? "" : host)
+                .register(registry);
     }
 }

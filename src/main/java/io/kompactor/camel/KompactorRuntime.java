@@ -115,8 +115,14 @@ public final class KompactorRuntime extends ServiceSupport {
         r.lines().forEach(line -> LOG.info("recovery: {}", line));
         r.cleaned().forEach(line -> LOG.info("recovery: {}", line));
         r.blocked().forEach(line -> LOG.error("recovery: {}", line));
-        LOG.info("recovery done ({} transaction(s) acted on); data dir {}, state dir {}, hosts {}", r.lines().size(),
+        LOG.info("recovery done ({} acted on); data dir {}, state dir {}, hosts {}",
+                io.kompactor.config.Units.count(r.lines().size(), "transaction"),
                 settings.dataDir(), ws.state().root(), settings.hosts().isEmpty() ? "(every node dir)" : settings.hosts());
+        try {
+            settings.resolveHosts().forEach(metrics::register); // every series at zero from the start
+        } catch (RuntimeException e) {
+            LOG.warn("cannot list the hosts of {} yet: {}", settings.dataDir(), e.getMessage());
+        }
         this.workspace = ws;
         this.deadLetters = new DeadLetterStore(ws.state());
         this.merger = new LazyMerger(settings.mergeSettings(ws.scratch()));

@@ -155,7 +155,7 @@ public final class MetadataWatcher implements AutoCloseable {
         }
     }
 
-    /** Levels of folders under each metadata folder (docs/format.md, "Layout"); -1 for anything else. */
+    /** Levels of folders under each metadata folder (docs/format.md, "Layout of a data dir"); -1 for anything else. */
     private static int levels(String area) {
         return switch (area) {
             case "snapshots" -> 0;

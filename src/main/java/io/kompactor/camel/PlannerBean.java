@@ -57,7 +57,7 @@ public final class PlannerBean {
             }
         }
         runtime.metrics().planned(trigger.host(), plans.size());
-        LOG.info("{}: {} plan(s)", trigger, plans.size());
+        LOG.info("{}: {}", trigger, io.kompactor.config.Units.count(plans.size(), "plan"));
         return plans;
     }
 }

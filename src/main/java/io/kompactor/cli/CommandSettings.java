@@ -35,12 +35,14 @@ final class CommandSettings {
             p.stringPropertyNames().forEach(k -> file.put(k, p.getProperty(k)));
         }
         Map<String, String> flags = new LinkedHashMap<>();
+        Map<String, String> givenAs = new LinkedHashMap<>(); // key -> what the user typed, to name it in errors
         for (OptionSpec o : spec.options()) {
             Setting s = Settings.byFlag(o.longestName()).orElse(null);
             if (s != null && spec.commandLine().getParseResult().hasMatchedOption(o)) {
                 Object v = o.getValue();
                 flags.put(s.key(), v instanceof List<?> l ? String.join(",", l.stream().map(String::valueOf).toList())
                         : String.valueOf(v));
+                givenAs.put(s.key(), o.longestName());
             }
         }
         int n = 0;
@@ -56,9 +58,22 @@ final class CommandSettings {
                 if (eq <= 0) {
                     throw new IllegalArgumentException("--policy: '" + kv + "' is not <key>=<value>");
                 }
-                flags.put(Settings.POLICY_PREFIX + name + "." + kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+                String key = Settings.POLICY_PREFIX + name + "." + kv.substring(0, eq).trim();
+                flags.put(key, kv.substring(eq + 1).trim());
+                givenAs.put(key, "--policy '" + p + "': " + kv.substring(0, eq).trim());
             }
         }
-        return Configuration.of(file, flags);
+        try {
+            return Configuration.of(file, flags);
+        } catch (IllegalArgumentException e) {
+            // name what the user typed (--window), not the setting behind it (kompactor.window-hours)
+            String m = String.valueOf(e.getMessage());
+            for (Map.Entry<String, String> g : givenAs.entrySet()) {
+                if (m.startsWith(g.getKey() + ": ")) {
+                    throw new IllegalArgumentException(g.getValue() + m.substring(g.getKey().length()), e);
+                }
+            }
+            throw config == null ? e : new IllegalArgumentException(config + ": " + m, e);
+        }
     }
 }

@@ -6,6 +6,7 @@ import io.kompactor.commit.Transactions;
 import io.kompactor.commit.Workspace;
 import io.kompactor.engine.CompactionEngine;
 import io.kompactor.engine.LazyMerger;
+import io.kompactor.engine.ProgressListener;
 import io.kompactor.engine.RunReport;
 import io.kompactor.config.Configuration;
 import io.kompactor.merge.LateKeys;
@@ -26,7 +27,8 @@ import java.util.concurrent.Callable;
 @Command(name = "compact", mixinStandardHelpOptions = true, defaultValueProvider = SettingDefaults.class,
         description = {"Merge each table's small parquet files into one time-sorted file per window and rewrite the "
                 + "snapshot metadata to list them instead. The InfluxDB server must be stopped.",
-            "Exit codes: 0 all done, 1 some plans failed (the rest were committed), 2 usage or setup error."})
+            "Exit codes: 0 all done, 1 some plans failed (the rest were committed), 2 usage or setup error (nothing "
+                + "done), 130 Ctrl-C (the notice says what the next command does about it)."})
 public final class CompactCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -38,14 +40,12 @@ public final class CompactCommand implements Callable<Integer> {
             description = "Window in hours, aligned to UTC midnight; divides 24 or is a multiple of it (default: ${DEFAULT-VALUE}).")
     String windowHours;
 
-    @Option(names = "--dry-run", description = "Print the plan and change nothing, anywhere.")
+    @Option(names = "--dry-run", description = "Print the plans and the files each one writes (--target-size splits "
+            + "included); change nothing, anywhere.")
     boolean dryRun;
 
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
-
-    @Option(names = "--verbose", description = "Also list every input and output file, and what was left alone and why.")
-    boolean verbose;
 
     @Option(names = "--min-files", paramLabel = "<n>",
             description = "Compact a window only when it has at least this many files (default: ${DEFAULT-VALUE}).")
@@ -89,18 +89,25 @@ public final class CompactCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "<n>", description = "DuckDB threads (default: all cores).")
     String threads;
 
+    @Option(names = "--progress", hidden = true,
+            description = "Print progress lines even when not on a terminal (tests, logs).")
+    boolean progress;
+
     @Override
     public Integer call() throws Exception {
-        List<String> hosts = data.hosts();
         Configuration settings;
         try {
+            // every option is checked before anything is read or written, in a dry run too (exit 2)
             settings = CommandSettings.of(spec, config, policies);
-            settings.mergeSettings(Path.of(".")); // checked before anything is written (exit 2)
+            settings.mergeSettings(Path.of("."));
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }
         PlannerOptions options = settings.plannerOptions();
-        ReportPrinter printer = new ReportPrinter(spec.commandLine().getOut(), json, verbose);
+        data.lockWait();
+        List<String> hosts = data.hosts();
+        KompactorCli global = KompactorCli.of(spec);
+        ReportPrinter printer = new ReportPrinter(spec.commandLine().getOut(), json, global.verbose(), global.quiet());
         if (dryRun) {
             try (Workspace ws = data.forReading("compact --dry-run")) {
                 // the late-data key check reads (never writes) through a small in-memory DuckDB, only when asked
@@ -119,11 +126,14 @@ public final class CompactCommand implements Callable<Integer> {
             }
         }
         try (Workspace ws = data.forWriting("compact");
-             LazyMerger merger = new LazyMerger(settings.mergeSettings(ws.scratch()))) {
+             LazyMerger merger = new LazyMerger(settings.mergeSettings(ws.scratch()));
+             LiveProgress live = new LiveProgress(spec.commandLine().getErr(),
+                     LiveProgress.linesWanted(global.quiet(), progress), ws.dataDir().toString(), System::nanoTime)
+                     .start()) {
             Transactions tx = new Transactions(ws, ServerProbe.NONE);
             Planner planner = new Planner(options, Clock.systemUTC(), merger.lateKeys());
             RunReport r = new CompactionEngine(planner, merger, tx, keepOriginals ? RetirePolicy.KEEP : RetirePolicy.IMMEDIATE)
-                    .run(ws.dataDir(), hosts, false, printer);
+                    .run(ws.dataDir(), hosts, false, ProgressListener.all(List.of(printer, live)));
             printer.report(r);
             return r.failed() ? ExitCodes.PARTIAL : ExitCodes.OK;
         }

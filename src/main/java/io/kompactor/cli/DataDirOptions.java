@@ -2,7 +2,6 @@ package io.kompactor.cli;
 
 import io.kompactor.commit.SetupException;
 import io.kompactor.commit.Workspace;
-import io.kompactor.config.Units;
 import io.kompactor.fs.FaultHook;
 import io.kompactor.snapshot.HostLayout;
 import picocli.CommandLine.Option;
@@ -40,28 +39,31 @@ public final class DataDirOptions {
         return dataDir.toAbsolutePath().normalize();
     }
 
+    /** {@code --wait}, checked by every command before it reads or writes anything (a dry run too). */
+    Duration lockWait() {
+        return OptionValues.duration("--wait", lockWait);
+    }
+
     /** The data dir and the state dir that owns it, for a command that changes nothing. */
     Workspace forReading(String command) {
+        lockWait();
         checkDataDir();
         return Workspace.forReading(Workspace.Options.of(dataDir(), stateDir, command));
     }
 
     /** The data dir for a command that writes: marker and state dir checked or set up under the data dir's lock. */
     Workspace forWriting(String command) {
+        Duration wait = lockWait();
         checkDataDir();
-        Duration wait;
-        try {
-            wait = Units.duration(lockWait);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--wait: " + e.getMessage());
-        }
         FaultHook hook = fault == null ? FaultHook.NONE : FaultHook.parse(fault);
         return Workspace.forWriting(Workspace.Options.of(dataDir(), stateDir, command).withLockWait(wait).withHook(hook));
     }
 
     private void checkDataDir() {
-        if (!Files.isDirectory(dataDir())) {
-            throw new UsageException(dataDir() + ": no such data dir");
+        Path d = dataDir();
+        if (!Files.isDirectory(d)) {
+            throw new UsageException(d + (Files.exists(d) ? ": not a directory; give the server's --data-dir"
+                    : ": no such data dir"));
         }
     }
 
@@ -84,7 +86,7 @@ public final class DataDirOptions {
         try {
             found = HostLayout.discoverHosts(d);
         } catch (java.io.UncheckedIOException e) {
-            throw new SetupException(e.getMessage());
+            throw new SetupException(e.getMessage(), e);
         }
         if (found.isEmpty()) {
             throw new UsageException(d + ": no node dir with a snapshots/ folder; is this an InfluxDB 3 data dir?");

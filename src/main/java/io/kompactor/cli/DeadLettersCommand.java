@@ -1,5 +1,7 @@
 package io.kompactor.cli;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kompactor.commit.RetirePolicy;
 import io.kompactor.commit.ServerProbe;
 import io.kompactor.commit.StateDir;
@@ -9,6 +11,7 @@ import io.kompactor.engine.LazyMerger;
 import io.kompactor.deadletter.DeadLetter;
 import io.kompactor.deadletter.DeadLetterRetrier;
 import io.kompactor.deadletter.DeadLetterStore;
+import io.kompactor.config.Units;
 import io.kompactor.merge.MergeSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -51,25 +54,50 @@ public final class DeadLettersCommand implements Runnable {
         Workspace forWriting(String command) {
             return data.forWriting(command);
         }
+
+        /** The record with this id; an id that is not there is a usage error (exit 2), as an unknown tx is. */
+        static DeadLetter require(DeadLetterStore store, String id) {
+            try {
+                return store.find(id).orElseThrow(() -> new UsageException("no dead letter '" + id + "' in "
+                        + store.dir() + " (`kompactor dead-letters list <data-dir>` lists them)"));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+        }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: id, host, table, window, error.")
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "One line per dead letter: id, host, table, window, attempts, the failing file and the cause.")
     static final class ListCmd implements Callable<Integer> {
         @Spec
         CommandSpec spec;
         @Mixin
         Where where;
+        @Option(names = "--json", description = "Machine-readable output: every record without its inputs and stack.")
+        boolean json;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             List<DeadLetter> all = new DeadLetterStore(where.state()).list();
-            for (DeadLetter d : all) {
-                out.println(d.id() + "  " + d.host() + "  " + d.table() + "  " + (d.window() == null ? "-" : d.window())
-                        + "  attempts=" + d.attempts() + (d.retries().isEmpty() ? "" : " retries=" + d.retries().size()));
-                out.println("    " + d.exceptionClass() + ": " + firstLine(d.message()));
+            if (json) {
+                ObjectNode doc = JsonOut.object();
+                ArrayNode records = doc.putArray("dead_letters");
+                for (DeadLetter d : all) {
+                    ObjectNode n = records.addObject().put("id", d.id()).put("message", d.message()).put("file", d.file())
+                            .put("host", d.host()).put("table", d.hasPlan() ? d.dbId() + "/" + d.tableId() : null)
+                            .put("table_name", d.tableName()).put("window", d.window()).put("attempts", d.attempts())
+                            .put("retries", d.retries().size()).put("time", d.time()).put("inputs", d.inputs().size());
+                    JsonOut.strings(n, "causes", d.causes());
+                }
+                JsonOut.print(out, doc);
+                return ExitCodes.OK;
             }
-            out.println(all.size() + " dead letter(s)");
+            for (DeadLetter d : all) {
+                out.println(shortLine(d));
+            }
+            out.println(all.isEmpty() ? "no dead letters in " + new DeadLetterStore(where.state()).dir()
+                    : io.kompactor.config.Units.count(all.size(), "dead letter")
+                    + "; `kompactor dead-letters show <data-dir> <id>` for the whole record");
             return ExitCodes.OK;
         }
     }
@@ -82,14 +110,14 @@ public final class DeadLettersCommand implements Runnable {
         Where where;
         @Parameters(index = "1", paramLabel = "<id>")
         String id;
+        @Option(names = "--json", description = "The same: the record is JSON.")
+        boolean json;
 
         @Override
         public Integer call() {
             DeadLetterStore store = new DeadLetterStore(where.state());
-            if (store.find(id).isEmpty()) {
-                throw new UsageException("no dead letter '" + id + "' in " + store.dir());
-            }
-            spec.commandLine().getOut().println(store.raw(id));
+            Where.require(store, id);
+            spec.commandLine().getOut().println(store.raw(id).strip());
             return ExitCodes.OK;
         }
     }
@@ -109,26 +137,35 @@ public final class DeadLettersCommand implements Runnable {
         boolean all;
         @Option(names = "--loaded-snapshots", description = "The server's N (0: the version's default; default: ${DEFAULT-VALUE})")
         int loadedSnapshots;
+        @Option(names = "--json", description = "Machine-readable output.")
+        boolean json;
 
         @Override
         public Integer call() throws Exception {
             if (all == (id != null)) {
                 throw new UsageException("give either an <id> or --all");
             }
+            if (loadedSnapshots < 0) {
+                throw new UsageException("--loaded-snapshots must not be negative");
+            }
+            where.data.lockWait();
             StateDir state = where.state();
             DeadLetterStore store = new DeadLetterStore(state);
             List<String> ids = new ArrayList<>();
             if (all) {
                 store.list().forEach(d -> ids.add(d.id()));
             } else {
-                if (store.find(id).isEmpty()) {
-                    throw new UsageException("no dead letter '" + id + "' in " + store.dir());
-                }
-                ids.add(id);
+                ids.add(Where.require(store, id).id());
             }
             PrintWriter out = spec.commandLine().getOut();
+            ObjectNode doc = JsonOut.object();
+            ArrayNode results = doc.putArray("results");
             if (ids.isEmpty()) {
-                out.println("no dead letters");
+                if (json) {
+                    JsonOut.print(out, doc);
+                } else {
+                    out.println("no dead letters");
+                }
                 return ExitCodes.OK;
             }
             try (Workspace ws = where.forWriting("dead-letters retry");
@@ -139,8 +176,17 @@ public final class DeadLettersCommand implements Runnable {
                 int failed = 0;
                 for (String i : ids) {
                     DeadLetterRetrier.Outcome o = retrier.retry(i);
-                    out.println(i + ": " + (o.ok() ? "ok: " : "FAILED: ") + o.message());
+                    if (json) {
+                        ObjectNode n = results.addObject().put("id", i).put("ok", o.ok()).put("message", o.message())
+                                .put("tx", o.commit() == null ? null : o.commit().tx());
+                        n.put("outputs", o.commit() == null ? 0 : o.commit().outputs().size());
+                    } else {
+                        out.println(i + ": " + (o.ok() ? "ok: " : "FAILED: ") + o.message());
+                    }
                     failed += o.ok() ? 0 : 1;
+                }
+                if (json) {
+                    JsonOut.print(out, doc.put("ok", failed == 0));
                 }
                 return failed == 0 ? ExitCodes.OK : ExitCodes.PARTIAL;
             }
@@ -160,22 +206,30 @@ public final class DeadLettersCommand implements Runnable {
         @Override
         public Integer call() {
             DeadLetterStore store = new DeadLetterStore(where.state());
-            if (!store.delete(store.get(idOrFail(store)).id())) {
-                throw new UsageException("no dead letter '" + id + "'");
+            if (!store.delete(Where.require(store, id).id())) {
+                throw new UsageException("no dead letter '" + id + "' in " + store.dir());
             }
             spec.commandLine().getOut().println("discarded " + id);
             return ExitCodes.OK;
         }
-
-        private String idOrFail(DeadLetterStore store) {
-            if (store.find(id).isEmpty()) {
-                throw new UsageException("no dead letter '" + id + "' in " + store.dir());
-            }
-            return id;
-        }
     }
 
-    static String firstLine(String s) {
-        return s == null ? "" : s.lines().findFirst().orElse("");
+    /**
+     * One short line per record: id, host, table, window start, attempts, and the failing file's name with the cause,
+     * cut to fit a terminal line.
+     */
+    static String shortLine(DeadLetter d) {
+        String window = d.window() == null ? "-" : d.window().substring(0, d.window().indexOf('/') < 0
+                ? d.window().length() : d.window().indexOf('/')).replace(":00:00Z", "Z");
+        String why = d.message() == null ? "" : d.message();
+        if (d.file() != null && why.startsWith(d.file())) {
+            why = d.file().substring(d.file().lastIndexOf('/') + 1) + why.substring(d.file().length());
+        }
+        String head = d.id() + "  " + d.host() + " " + (d.hasPlan() ? d.dbId() + "/" + d.tableId() : "-") + " " + window
+                + "  " + Units.count(d.attempts(), "attempt")
+                + (d.retries().isEmpty() ? "" : d.retries().size() == 1 ? ", 1 retry" : ", " + d.retries().size() + " retries")
+                + "  ";
+        int room = Math.max(40, 160 - head.length());
+        return head + (why.length() > room ? why.substring(0, room - 3) + "..." : why);
     }
 }

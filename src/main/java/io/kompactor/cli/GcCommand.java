@@ -53,45 +53,65 @@ public final class GcCommand implements Callable<Integer> {
     @Option(names = "--no-retire", description = "Only purge")
     boolean noRetire;
 
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
     @Override
     public Integer call() {
-        List<String> hosts = data.hosts();
-        Duration keep;
+        Duration keep = OptionValues.duration("--retention", retention);
         Instant restarted = null;
         try {
-            keep = Units.duration(retention);
             if (restartedAt != null) {
                 restarted = Instant.parse(restartedAt);
             }
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw new UsageException(e instanceof DateTimeParseException
-                    ? "--restarted-at: not an ISO-8601 time: '" + restartedAt + "' (example: 2026-12-01T10:00:00Z)"
-                    : e.getMessage());
+        } catch (DateTimeParseException e) {
+            throw new UsageException("--restarted-at: not an ISO-8601 time: '" + restartedAt
+                    + "' (example: 2026-12-01T10:00:00Z)");
         }
+        if (url != null && (url.getScheme() == null || !url.getScheme().startsWith("http") || url.getHost() == null)) {
+            throw new UsageException("--url: not an http(s) URL: '" + url + "' (example: http://127.0.0.1:8181)");
+        }
+        data.lockWait();
+        List<String> hosts = data.hosts();
         PrintWriter out = spec.commandLine().getOut();
         InfluxDbServer server = url == null ? null : new InfluxDbServer(url, token, List.of());
         try (Workspace ws = data.forWriting("gc")) {
             Transactions tx = new Transactions(ws, server == null ? ServerProbe.NONE : server::processId);
             Retirement r = new Retirement(tx);
             int acted = 0;
+            List<String> notes = new java.util.ArrayList<>();
+            Retirement.Report rep = new Retirement.Report(List.of(), List.of(), "--no-retire", 0);
             if (!noRetire) {
                 Optional<String> pid = server == null ? Optional.empty() : server.processId();
                 Set<String> listed = server == null ? null : server.listedPathsOrNull();
                 if (server != null && pid.isEmpty() && listed == null) {
-                    out.println("note: " + url + " did not answer; retiring only what --restarted-at allows");
+                    notes.add(url + " did not answer; retiring only what --restarted-at allows");
                 }
-                Retirement.Report rep = r.retire(hosts, new Retirement.Evidence(pid, listed, restarted));
-                if (rep.nothingBecause() != null) {
-                    out.println("retired nothing: " + rep.nothingBecause());
-                }
-                rep.retired().forEach(out::println);
-                rep.kept().forEach(out::println);
+                rep = r.retire(hosts, new Retirement.Evidence(pid, listed, restarted));
                 acted += rep.retired().size();
             }
             List<String> purged = r.purge(keep);
-            purged.forEach(out::println);
             acted += purged.size();
-            out.println(acted == 0 ? "nothing to do" : acted + " transaction(s) acted on");
+            if (json) {
+                com.fasterxml.jackson.databind.node.ObjectNode doc = JsonOut.object();
+                JsonOut.strings(doc, "retired", rep.retired());
+                doc.put("files_retired", rep.files());
+                JsonOut.strings(doc, "kept", rep.kept());
+                doc.put("retired_nothing_because", noRetire ? null : rep.nothingBecause());
+                JsonOut.strings(doc, "purged", purged);
+                JsonOut.strings(doc, "notes", notes);
+                doc.put("transactions_acted_on", acted);
+                JsonOut.print(out, doc);
+                return ExitCodes.OK;
+            }
+            notes.forEach(n -> out.println("note: " + n));
+            if (!noRetire && rep.nothingBecause() != null) {
+                out.println("retired nothing: " + rep.nothingBecause());
+            }
+            rep.retired().forEach(out::println);
+            rep.kept().forEach(out::println);
+            purged.forEach(out::println);
+            out.println(acted == 0 ? "nothing to do" : Units.count(acted, "transaction") + " acted on");
             return ExitCodes.OK;
         }
     }

@@ -22,19 +22,31 @@ public final class RecoverCommand implements Callable<Integer> {
     @Mixin
     DataDirOptions data;
 
+    @picocli.CommandLine.Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
     @Override
     public Integer call() {
+        data.lockWait();
         data.hosts();
         PrintWriter out = spec.commandLine().getOut();
         try (Workspace ws = data.forWriting("recover")) {
             Transactions.RecoveryReport r = new Transactions(ws, ServerProbe.NONE).recover();
+            if (json) {
+                com.fasterxml.jackson.databind.node.ObjectNode doc = JsonOut.object().put("ok", r.ok());
+                JsonOut.strings(doc, "recovered", r.lines());
+                JsonOut.strings(doc, "cleaned", r.cleaned());
+                JsonOut.strings(doc, "blocked", r.blocked());
+                JsonOut.print(out, doc);
+                return r.ok() ? ExitCodes.OK : ExitCodes.PARTIAL;
+            }
             r.lines().forEach(out::println);
             r.cleaned().forEach(out::println);
             r.blocked().forEach(b -> out.println("BLOCKED: " + b));
             if (r.lines().isEmpty() && r.blocked().isEmpty()) {
                 out.println(r.cleaned().isEmpty() ? "nothing to recover" : "nothing to recover; leftovers removed");
             } else {
-                out.println("recovered " + r.lines().size() + " transaction(s)"
+                out.println("recovered " + io.kompactor.config.Units.count(r.lines().size(), "transaction")
                         + (r.blocked().isEmpty() ? "" : ", " + r.blocked().size() + " still blocked"));
             }
             return r.ok() ? ExitCodes.OK : ExitCodes.PARTIAL;

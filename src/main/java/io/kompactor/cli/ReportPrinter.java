@@ -3,31 +3,38 @@ package io.kompactor.cli;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kompactor.engine.Failure;
 import io.kompactor.engine.PlanOutcome;
 import io.kompactor.engine.ProgressListener;
 import io.kompactor.engine.RunReport;
 import io.kompactor.config.Units;
+import io.kompactor.merge.TimeRanges;
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.snapshot.Json;
 
 import java.io.PrintWriter;
 import java.time.Instant;
 
-/** Prints a run: a progress line per plan as it finishes, then problems, notes and a summary (or one JSON document). */
+/**
+ * Prints a run: a line per plan as it finishes (with {@code -q} only the failed ones), then problems, notes and a
+ * summary (or one JSON document).
+ */
 final class ReportPrinter implements ProgressListener {
     private final PrintWriter out;
     private final boolean json;
     private final boolean verbose;
+    private final boolean quiet;
 
-    ReportPrinter(PrintWriter out, boolean json, boolean verbose) {
+    ReportPrinter(PrintWriter out, boolean json, boolean verbose, boolean quiet) {
         this.out = out;
         this.json = json;
         this.verbose = verbose;
+        this.quiet = quiet;
     }
 
     @Override
     public void planFinished(int index, int total, PlanOutcome o) {
-        if (json) {
+        if (json || quiet && !(o instanceof PlanOutcome.Failed)) {
             return;
         }
         CompactionPlan p = o.plan();
@@ -43,15 +50,23 @@ final class ReportPrinter implements ProgressListener {
         line.append(": ").append(Units.count(p.inputs().size(), "file")).append(", ").append(Units.count(p.inputRows(), "row"))
                 .append(", ").append(Units.bytes(p.inputBytes()));
         if (o instanceof PlanOutcome.Planned x) {
-            line.append(" -> ").append(Units.count(x.predictedOutputs(), "file"))
-                    .append(", at most ").append(Units.count(p.inputRows(), "row"));
+            line.append(" -> ").append(Units.count(x.predictedOutputs(), "file"));
+            int slices = TimeRanges.sliceCount(p.inputBytes(), p.targetFileBytes());
+            if (slices > 1) {
+                line.append(" (past --target-size ").append(Units.bytes(p.targetFileBytes())).append(": ")
+                        .append(slices).append(" time slices").append(slices > x.predictedOutputs()
+                                ? ", " + (slices - x.predictedOutputs()) + " of them without rows" : "").append(')');
+            }
+            line.append(", at most ").append(Units.count(p.inputRows(), "row"));
         } else if (o instanceof PlanOutcome.Committed c) {
             line.append(" -> ").append(Units.count(c.commit().outputs().size(), "file"))
                     .append(", ").append(Units.count(c.commit().outputRows(), "row")).append(", ")
                     .append(Units.bytes(c.commit().outputBytes())).append(" (").append(Units.seconds(c.durationNanos()))
                     .append(')');
         } else if (o instanceof PlanOutcome.Failed f) {
-            line.append("\n      ").append(f.message());
+            Failure why = f.failure();
+            line.append("\n      ").append(why.message());
+            why.others().forEach(l -> line.append("\n      ").append(l));
         }
         if (verbose) {
             p.inputs().forEach(i -> line.append("\n      input id ").append(i.entry().id()).append(' ')
@@ -141,6 +156,8 @@ final class ReportPrinter implements ProgressListener {
             n.put("input_files", p.inputs().size());
             n.put("input_rows", p.inputRows());
             n.put("input_bytes", p.inputBytes());
+            n.put("target_size_bytes", p.targetFileBytes());
+            n.put("time_slices", TimeRanges.sliceCount(p.inputBytes(), p.targetFileBytes()));
             if (o instanceof PlanOutcome.Planned x) {
                 n.put("predicted_outputs", x.predictedOutputs());
             } else if (o instanceof PlanOutcome.Committed c) {
@@ -151,8 +168,14 @@ final class ReportPrinter implements ProgressListener {
                 n.put("output_bytes", c.commit().outputBytes());
                 n.put("seconds", c.durationNanos() / 1e9);
             } else if (o instanceof PlanOutcome.Failed x) {
-                n.put("error", x.message());
+                Failure why = x.failure();
+                n.put("error", why.message());
+                n.put("error_file", why.file());
                 n.put("error_class", x.error().getClass().getName());
+                ArrayNode detail = n.putArray("error_detail");
+                why.detail().forEach(detail::add);
+                ArrayNode causes = n.putArray("error_causes");
+                why.causes().forEach(causes::add);
             }
         }
         ArrayNode problems = root.putArray("problems");

@@ -83,7 +83,8 @@ public final class Journal {
                 }
             }
         } catch (IOException | ClassCastException e) {
-            throw new MetadataException(state.journal() + ": cannot read: " + e.getMessage(), e);
+            throw new MetadataException(state.journal() + ": cannot read: "
+                    + (e instanceof IOException io ? FileOps.describe(io) : e.getMessage()), e);
         }
         return out;
     }
@@ -105,10 +106,10 @@ public final class Journal {
             try {
                 return parse(f);
             } catch (IOException ex) {
-                throw new MetadataException(f + ": unreadable journal entry: " + ex.getMessage(), ex);
+                throw new MetadataException(f + ": unreadable journal entry: " + FileOps.reason(ex), ex);
             }
         } catch (IOException e) {
-            throw new MetadataException(f + ": unreadable journal entry: " + e.getMessage(), e);
+            throw new MetadataException(f + ": unreadable journal entry: " + FileOps.reason(e), e);
         }
     }
 

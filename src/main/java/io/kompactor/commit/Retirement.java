@@ -52,8 +52,9 @@ public final class Retirement {
 
     public Report retire(Collection<String> hosts, Evidence evidence) {
         if (!evidence.any()) {
-            return new Report(List.of(), List.of(), "no evidence that the server restarted since the compactions: set "
-                    + "kompactor.influxdb.url (the daemon asks /ping) or pass --restarted-at <time the server restarted>",
+            return new Report(List.of(), List.of(), "no evidence that the server restarted since the compactions: tell gc "
+                    + "--restarted-at <time the server restarted> or --url <the server's API> (run: set "
+                    + "kompactor.influxdb.url)",
                     0);
         }
         List<String> retired = new ArrayList<>();
@@ -93,7 +94,7 @@ public final class Retirement {
                 }
                 JournalEntry r = tx.retireLocked(host, toRetire);
                 if (r != null) {
-                    toRetire.forEach((src, paths) -> retired.add(src + ": retired " + paths.size() + " file(s) of "
+                    toRetire.forEach((src, paths) -> retired.add(src + ": retired " + Transactions.plural(paths.size(), "file") + " of "
                             + host + " under " + ws.state().retired(src)));
                     files += toRetire.values().stream().mapToInt(List::size).sum();
                 }

@@ -256,7 +256,8 @@ public final class Transactions {
             if (!later.isEmpty() && !andLater) {
                 List<String> consumers = consumersOf(target, later);
                 if (!consumers.isEmpty()) {
-                    throw new CommitException(tx + ": later transaction(s) " + String.join(", ", consumers)
+                    throw new CommitException(tx + ": later " + (consumers.size() == 1 ? "transaction " : "transactions ")
+                            + String.join(", ", consumers)
                             + " compacted its outputs again; roll them back first (rollback " + tx + " --and-later)");
                 }
             }
@@ -349,8 +350,8 @@ public final class Transactions {
             throw undoFailed(entry, reversed, e);
         }
         finishRollback(entry, !keepOutputs);
-        return target.tx() + ": rolled back (" + target.inputs().size() + " original(s) listed again, "
-                + target.outputs().size() + " compacted file(s) " + (keepOutputs ? "kept until no reader needs them"
+        return target.tx() + ": rolled back (" + plural(target.inputs().size(), "original") + " listed again, "
+                + plural(target.outputs().size(), "compacted file") + " " + (keepOutputs ? "kept until no reader needs them"
                 : "moved under " + ws.state().retired(tx)) + ")";
     }
 
@@ -800,6 +801,11 @@ public final class Transactions {
 
     String newTxId() {
         return TX.format(ws.clock().instant()) + "-" + ProcessHandle.current().pid() + "-" + counter.incrementAndGet();
+    }
+
+    /** "1 file", "2 files" (engine.Units.count, which this package cannot import). */
+    static String plural(long n, String noun) {
+        return n + " " + (n == 1 ? noun : noun + "s");
     }
 
     static String message(Throwable t) {

@@ -112,6 +112,8 @@ public final class Workspace implements AutoCloseable {
         FileOps files = new FileOps(o.hook(), own);
         Workspace probe = new Workspace(o.dataDir(), state, null, files, o.clock(), o.lockWait(), o.command(), true);
         probe.checkOwnership(marker, Identity.read(state)); // refuse before writing anything, the lock file included
+        checkOutsideServerTree(o.dataDir(), state.root());
+        checkCreatable(state.root());
         try (DataDirLock lock = probe.lock("setup")) {
             String id = probe.setUp(marker);
             return new Workspace(o.dataDir(), state, id, files, o.clock(), o.lockWait(), o.command(), true);
@@ -200,6 +202,42 @@ public final class Workspace implements AutoCloseable {
             return Files.isSameFile(a, b);
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * The server's object store is {@code <data-dir>/<node>/...}: a state dir there (or the data dir itself) would put
+     * journals and backups into the server's tree. Refused before anything is written.
+     */
+    private static void checkOutsideServerTree(Path dataDir, Path stateDir) {
+        if (stateDir.equals(dataDir)) {
+            throw new SetupException("state dir " + stateDir + " is the data dir itself; use a directory of its own, "
+                    + "e.g. " + StateDir.defaultFor(dataDir).root() + " (the default)");
+        }
+        if (stateDir.startsWith(dataDir)) {
+            Path top = dataDir.resolve(dataDir.relativize(stateDir).getName(0));
+            if (Files.isDirectory(top.resolve("snapshots")) || Files.isDirectory(top.resolve("dbs"))) {
+                throw new SetupException("state dir " + stateDir + " is inside " + top + ", a node dir of the server; "
+                        + "use a directory outside the server's tree, e.g. " + StateDir.defaultFor(dataDir).root()
+                        + " (the default)");
+            }
+        }
+    }
+
+    /** A state dir that cannot be made (a file in its way, no permission) is refused before the lock file is written. */
+    private static void checkCreatable(Path dir) {
+        Path p = dir;
+        while (p != null && !Files.exists(p)) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            return;
+        }
+        if (!Files.isDirectory(p)) {
+            throw new SetupException("cannot use state dir " + dir + ": " + p + ": Not a directory");
+        }
+        if (!Files.isWritable(p)) {
+            throw new SetupException("cannot use state dir " + dir + ": " + p + ": permission denied");
         }
     }
 

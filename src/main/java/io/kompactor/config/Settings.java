@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static io.kompactor.config.Setting.Kind.COUNT;
 import static io.kompactor.config.Setting.Kind.DECIMAL;
 import static io.kompactor.config.Setting.Kind.DUCKDB_SIZE;
 import static io.kompactor.config.Setting.Kind.DURATION;
@@ -16,6 +17,7 @@ import static io.kompactor.config.Setting.Kind.PATH;
 import static io.kompactor.config.Setting.Kind.SIZE;
 import static io.kompactor.config.Setting.Kind.TEXT;
 import static io.kompactor.config.Setting.Kind.URL;
+import static io.kompactor.config.Setting.Kind.WINDOW_HOURS;
 
 /**
  * Every {@code kompactor.*} setting, defined once: the properties file documents these keys with these defaults, the
@@ -31,25 +33,25 @@ public final class Settings {
             s("kompactor.hosts", "", "Node ids to compact, comma-separated; empty: every <data-dir>/<node>/snapshots/", LIST, "--hosts"),
             s("kompactor.state-dir", "", "Journal, backups, retired files, dead letters, scratch; empty: the one named in "
                     + "<data-dir>/.kompactor.json, else <data-dir>/.kompactor", PATH, "--state-dir"),
-            t("kompactor.window-hours", "24", "Window size in hours, aligned to UTC midnight; divides 24 or is a multiple of 24", INT, "--window"),
-            t("kompactor.min-files", "2", "A window is compacted when it has at least this many files", INT, "--min-files"),
+            t("kompactor.window-hours", "24", "Window size in hours, aligned to UTC midnight; divides 24 or is a multiple of 24", WINDOW_HOURS, "--window"),
+            t("kompactor.min-files", "2", "A window is compacted when it has at least this many files", COUNT, "--min-files"),
             t("kompactor.settle", "1h", "... and ended at least this long ago (late data for a compacted window is compacted again later)", DURATION, "--settle"),
             t("kompactor.target-file-size", "1GiB", "A window bigger than this is split into several files", SIZE, "--target-size"),
             s("kompactor.loaded-snapshots", "0", "The server's number of loaded snapshots (0: the default of the data dir's version)", INT, "--loaded-snapshots"),
             s("kompactor.tables.include", "", "Tables to compact: db/table names or ids, * as wildcard, comma-separated; empty: all", LIST, "--include"),
             s("kompactor.tables.exclude", "", "Tables never to compact (names or ids, patterns as for include)", LIST, "--exclude"),
             t("kompactor.late.max-share", "0.2", "A compacted window is merged again once its late data holds this share of its rows ...", DECIMAL, null),
-            t("kompactor.late.max-files", "1", "A compacted window holds at most this many late files beside its compacted file; more are gathered into one", INT, null),
+            t("kompactor.late.max-files", "1", "A compacted window holds at most this many late files beside its compacted file; more are gathered into one", COUNT, null),
             t("kompactor.late.max-wait", "12h", "... or its oldest late data waited this long (late files repeating keys of the compacted file are merged at once)", DURATION, null),
             s("kompactor.debounce-ms", "30000", "Quiet period per host: plan once no new metadata arrived for this long (ms) ...", INT, null),
-            s("kompactor.debounce-max-snapshots", "100", "... or as soon as this many changes arrived", INT, null),
-            s("kompactor.debounce-check-interval-ms", "1000", "How often the debounce checks for quiet hosts (keep it below debounce-ms)", INT, null),
-            s("kompactor.poll-delay-ms", "2000", "How often the change notifications of the watched directories are read (ms)", INT, null),
-            s("kompactor.rescan-interval-ms", "3600000", "Besides reacting to changes, plan every host this often (ms); also covers file systems without change notifications", INT, null),
-            s("kompactor.workers", "2", "Hosts planned and merged in parallel (one host's plans always run one after another)", INT, null),
+            s("kompactor.debounce-max-snapshots", "100", "... or as soon as this many changes arrived", COUNT, null),
+            s("kompactor.debounce-check-interval-ms", "1000", "How often the debounce checks for quiet hosts (keep it below debounce-ms)", COUNT, null),
+            s("kompactor.poll-delay-ms", "2000", "How often the change notifications of the watched directories are read (ms)", COUNT, null),
+            s("kompactor.rescan-interval-ms", "3600000", "Besides reacting to changes, plan every host this often (ms); also covers file systems without change notifications", COUNT, null),
+            s("kompactor.workers", "2", "Hosts planned and merged in parallel (one host's plans always run one after another)", COUNT, null),
             s("kompactor.retries", "3", "Retries of a failed plan (merge + commit) before it goes to the dead-letter store", INT, null),
             s("kompactor.retry-delay-ms", "5000", "Delay before the first retry (ms) ...", INT, null),
-            s("kompactor.retry-backoff-multiplier", "2", "... each further retry waits this many times longer", INT, null),
+            s("kompactor.retry-backoff-multiplier", "2", "... each further retry waits this many times longer", COUNT, null),
             s("kompactor.lock-wait", "10m", "How long the daemon waits for the data dir's lock (held by another writer for one transaction) before it retries later", DURATION, null),
             s("kompactor.duckdb.memory-limit", "", "DuckDB memory limit (DuckDB syntax, e.g. 1GB); empty: 1/8 of RAM, between 256MB and 1GB", DUCKDB_SIZE, "--memory-limit"),
             s("kompactor.duckdb.threads", "0", "DuckDB threads; 0: one per CPU", INT, "--threads"),
@@ -57,9 +59,9 @@ public final class Settings {
             s("kompactor.influxdb.token", "", "Token for the server's API", TEXT, "--token"),
             s("kompactor.influxdb.databases", "", "Databases to ask about, comma-separated; empty: all (only then is system.parquet_files evidence for retiring)", LIST, null),
             s("kompactor.influxdb.host", "", "Node id the server at the URL runs as; needed only when several hosts are watched", TEXT, null),
-            s("kompactor.influxdb.check-interval-ms", "300000", "How often the retirer asks the server (ms)", INT, null),
+            s("kompactor.influxdb.check-interval-ms", "300000", "How often the retirer asks the server (ms)", COUNT, null),
             s("kompactor.retired-retention", "7d", "Retired files and backups of finished transactions are deleted after this long", DURATION, "--retention"),
-            s("kompactor.gc-interval-ms", "3600000", "How often retired files and backups past the retention are purged (ms)", INT, null));
+            s("kompactor.gc-interval-ms", "3600000", "How often retired files and backups past the retention are purged (ms)", COUNT, null));
 
     private Settings() {
     }

@@ -4,8 +4,10 @@ import io.kompactor.commit.CommitResult;
 import io.kompactor.commit.RetirePolicy;
 import io.kompactor.commit.Transactions;
 import io.kompactor.engine.CompactionEngine;
+import io.kompactor.engine.Failure;
 import io.kompactor.engine.PlanOutcome;
 import io.kompactor.engine.ProgressListener;
+import io.kompactor.config.Units;
 import io.kompactor.merge.DuckDbMerger;
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.plan.Planner;
@@ -55,7 +57,7 @@ public final class DeadLetterRetrier {
             transactions.reconcile(d.host());
             plan = planAgain(d);
         } catch (RuntimeException e) {
-            return failed(d, e);
+            return failed(d, null, e);
         }
         if (plan.isEmpty()) {
             store.delete(d.id());
@@ -64,16 +66,16 @@ public final class DeadLetterRetrier {
         }
         PlanOutcome o = new CompactionEngine(null, merger, transactions, policy).execute(plan.get(), ProgressListener.NONE);
         if (o instanceof PlanOutcome.Failed f) {
-            return failed(d, f.error());
+            return failed(d, plan.get(), f.error());
         }
         CommitResult c = ((PlanOutcome.Committed) o).commit();
         store.delete(d.id());
-        return new Outcome(d.id(), true, plan.get().label() + ": " + plan.get().inputs().size() + " file(s) -> "
-                + c.outputs().size() + " compacted file(s), tx " + c.tx() + "; record removed", c);
+        return new Outcome(d.id(), true, plan.get().label() + ": " + Units.count(plan.get().inputs().size(), "file") + " -> "
+                + Units.count(c.outputs().size(), "compacted file") + ", tx " + c.tx() + "; record removed", c);
     }
 
-    private Outcome failed(DeadLetter d, Throwable e) {
-        String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+    private Outcome failed(DeadLetter d, CompactionPlan plan, Throwable e) {
+        String msg = Failure.of(plan, e).message();
         store.write(d.withRetry(clock.instant() + " failed: " + msg));
         return new Outcome(d.id(), false, "retry failed, record kept: " + msg, null);
     }

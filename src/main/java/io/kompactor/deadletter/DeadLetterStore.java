@@ -57,7 +57,7 @@ public final class DeadLetterStore {
             Files.createDirectories(dir);
             FileOps.plain().write(file(d.id()), mapper.writeValueAsBytes(d), null);
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot write dead letter " + d.id() + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot write dead letter " + d.id() + ": " + FileOps.describe(e), e);
         }
     }
 
@@ -97,7 +97,7 @@ public final class DeadLetterStore {
                 }
             }
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot list: " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot list: " + FileOps.reason(e), e);
         }
         return out;
     }
@@ -126,7 +126,7 @@ public final class DeadLetterStore {
         try {
             return Files.deleteIfExists(file(id));
         } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": cannot delete " + id + ": " + e.getMessage(), e);
+            throw new UncheckedIOException(dir + ": cannot delete " + id + ": " + FileOps.describe(e), e);
         }
     }
 
@@ -134,7 +134,7 @@ public final class DeadLetterStore {
         try {
             return mapper.readValue(f.toFile(), DeadLetter.class);
         } catch (IOException e) {
-            throw new UncheckedIOException(f + ": unreadable dead letter: " + e.getMessage(), e);
+            throw new UncheckedIOException(f + ": unreadable dead letter: " + FileOps.reason(e), e);
         }
     }
 

@@ -99,7 +99,7 @@ public final class DemoDataDir {
                 }
             }
             writeJson(DemoPaths.snapshot(spec, seq), DemoMetadata.snapshot(spec.host(), sequences(seq), files));
-            // persisted_at is the snapshot's mtime, and checkpoints group by its month (format doc §2.3).
+            // persisted_at is the snapshot's mtime, and checkpoints group by its month (docs/format.md, "Checkpoints").
             Files.setLastModifiedTime(dataDir.resolve(DemoPaths.snapshot(spec, seq)), FileTime.from(persistedAt(seq)));
         }
         if (spec.checkpoint() && spec.snapshots() >= 2) {

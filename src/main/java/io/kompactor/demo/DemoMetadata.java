@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The JSON documents Core writes, with serde's field order (format doc §2.2, §2.5, §2.6); totals are always
- * recomputed from the files listed, as the server does.
+ * The JSON documents Core writes, with serde's field order (docs/format.md, "Snapshot JSON", "Checkpoints",
+ * "Table index"); totals are always recomputed from the files listed, as the server does.
  */
 final class DemoMetadata {
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
@@ -75,7 +75,7 @@ final class DemoMetadata {
         return o;
     }
 
-    /** Empty lists keep the server's defaults i64::MAX / i64::MIN (format doc §2.3). */
+    /** Empty lists keep the server's defaults i64::MAX / i64::MIN (docs/format.md, "Totals"). */
     private static void totals(ObjectNode o, Collection<ParquetFileEntry> files) {
         o.put("parquet_size_bytes", files.stream().mapToLong(ParquetFileEntry::sizeBytes).sum());
         o.put("row_count", files.stream().mapToLong(ParquetFileEntry::rowCount).sum());

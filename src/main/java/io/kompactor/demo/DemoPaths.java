@@ -5,7 +5,9 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
-/** Object-store paths exactly as Core builds them (format doc §1.3), relative to the data dir. */
+/**
+ * Object-store paths exactly as Core builds them (docs/format.md, "Layout of a data dir"), relative to the data dir.
+ */
 final class DemoPaths {
     private static final DateTimeFormatter BUCKET_DIR = DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm").withZone(ZoneOffset.UTC);
     private static final DateTimeFormatter MONTH = DateTimeFormatter.ofPattern("yyyy-MM").withZone(ZoneOffset.UTC);

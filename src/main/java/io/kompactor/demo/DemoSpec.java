@@ -16,7 +16,7 @@ public record DemoSpec(String host, Layout layout, int databases, int tablesPerD
                        long startTimeNs, long gen1Ns, double lateFileFraction, double upsertFraction,
                        boolean schemaGrowth, boolean checkpoint, boolean tableIndex, long seed) {
 
-    /** Parquet directory scheme of the Core version being imitated (format doc §1.3). */
+    /** Parquet directory scheme of the Core version being imitated (docs/format.md, "Layout of a data dir"). */
     public enum Layout {
         /** 3.6+: {@code dbs/<db_id>/<table_id>/...}. */
         CORE_36,
@@ -26,7 +26,7 @@ public record DemoSpec(String host, Layout layout, int databases, int tablesPerD
 
     public static final long TEN_MINUTES_NS = 600_000_000_000L;
 
-    // Keeps object paths free of characters object_store would percent-encode (format doc §3.5).
+    // Keeps object paths free of characters object_store would percent-encode (docs/format.md, "Object paths").
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._-]+");
 
     public DemoSpec {

@@ -1,5 +1,6 @@
 package io.kompactor.engine;
 
+import io.kompactor.config.Units;
 import io.kompactor.commit.CommitResult;
 import io.kompactor.commit.CommitStateUnknownException;
 import io.kompactor.commit.RetirePolicy;
@@ -81,7 +82,21 @@ public final class CompactionEngine {
             }
         }
         List<CompactionPlan> all = hostPlans.stream().flatMap(h -> h.plans().stream()).toList();
+        progress.runStarted(all.size());
         List<PlanOutcome> outcomes = new ArrayList<>();
+        try (OutputPrediction prediction = new OutputPrediction()) {
+            runPlans(all, dryRun, prediction, progress, outcomes);
+            if (prediction.filesRead() > 0) {
+                notes.add("to predict the --target-size splits, read the time column of "
+                        + Units.count(prediction.filesRead(), "input file") + " in an in-memory DuckDB (nothing written)");
+            }
+        }
+        return new RunReport(dryRun, outcomes, problems, notes, recovered, System.nanoTime() - start);
+    }
+
+    /** Table by table: every input checked first, then plan by plan; a dry run only predicts each plan's outputs. */
+    private void runPlans(List<CompactionPlan> all, boolean dryRun, OutputPrediction prediction,
+                          ProgressListener progress, List<PlanOutcome> outcomes) {
         Set<String> blockedHosts = new HashSet<>();
         int index = 0;
         for (List<CompactionPlan> table : byTable(all).values()) {
@@ -97,7 +112,7 @@ public final class CompactionEngine {
                     } else if (refused != null) {
                         o = new PlanOutcome.Failed(plan, refused, 0);
                     } else if (dryRun) {
-                        o = new PlanOutcome.Planned(plan, OutputPrediction.outputs(plan));
+                        o = predict(plan, prediction);
                     } else {
                         o = execute(plan, progress, ahead::take);
                         if (o instanceof PlanOutcome.Failed f && f.error() instanceof CommitStateUnknownException) {
@@ -109,7 +124,15 @@ public final class CompactionEngine {
                 }
             }
         }
-        return new RunReport(dryRun, outcomes, problems, notes, recovered, System.nanoTime() - start);
+    }
+
+    /** A dry run's plan with the files its merge would write; a plan whose inputs cannot be read fails alone. */
+    private static PlanOutcome predict(CompactionPlan plan, OutputPrediction prediction) {
+        try {
+            return new PlanOutcome.Planned(plan, prediction.outputs(plan));
+        } catch (RuntimeException e) {
+            return new PlanOutcome.Failed(plan, e, 0);
+        }
     }
 
     /** Merge and commit one plan; any failure is reported against the plan and leaves the data dir as it was. */
@@ -122,10 +145,11 @@ public final class CompactionEngine {
         long t0 = System.nanoTime();
         MergeResult merged = null;
         try {
-            progress.phase(plan, ProgressListener.Phase.MERGING, "merging " + plan.inputs().size() + " files, "
-                    + String.format("%,d", plan.inputRows()) + " rows");
+            // with the merge-ahead, the merge may be done already: this phase then only waits for it
+            progress.phase(plan, ProgressListener.Phase.MERGING, "merging " + Units.count(plan.inputs().size(), "file")
+                    + ", " + Units.count(plan.inputRows(), "row") + ", " + Units.bytes(plan.inputBytes()));
             merged = merge.apply(plan);
-            progress.phase(plan, ProgressListener.Phase.COMMITTING, "committing " + merged.outputs().size() + " file(s)");
+            progress.phase(plan, ProgressListener.Phase.COMMITTING, "committing " + Units.count(merged.outputs().size(), "file"));
             CommitResult c = transactions.commit(merged, policy);
             return new PlanOutcome.Committed(plan, c, System.nanoTime() - t0);
         } catch (RuntimeException e) {
@@ -151,7 +175,7 @@ public final class CompactionEngine {
     private RuntimeException checkInputs(List<CompactionPlan> plans, ProgressListener progress) {
         try {
             progress.phase(plans.get(0), ProgressListener.Phase.CHECKING_INPUTS,
-                    "checking " + inputs(plans).size() + " input files of table " + tableOf(plans.get(0)));
+                    "checking " + Units.count(inputs(plans).size(), "input file") + " of table " + tableOf(plans.get(0)));
             merger.get().checkInputs(plans.get(0).dataDir(), inputs(plans));
             return null;
         } catch (RuntimeException e) {

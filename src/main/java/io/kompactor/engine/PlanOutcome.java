@@ -24,9 +24,14 @@ public sealed interface PlanOutcome {
     }
 
     record Failed(CompactionPlan plan, Throwable error, long durationNanos) implements PlanOutcome {
-        /** The message to show: the exception's own, which names the file and the problem. */
+        /** What went wrong, for people: the failing file and the cause first, the inputs not repeated. */
+        public Failure failure() {
+            return Failure.of(plan, error);
+        }
+
+        /** One line: the failing file and the cause (see {@link Failure}). */
         public String message() {
-            return error.getMessage() != null ? error.getMessage() : error.toString();
+            return failure().message();
         }
     }
 }

@@ -48,7 +48,28 @@ public interface FaultHook {
         });
     }
 
-    /** Parses a test spec: {@code crash:N}, {@code halt:N} or {@code fail:N[,M...]}. */
+    /**
+     * Stops the thread before the {@code n}-th change until the JVM ends, after saying so on stderr: a test then
+     * signals the process at a known point (Ctrl-C in the middle of a commit).
+     */
+    static Counting pauseAt(int n) {
+        return new Counting((op, path, i) -> {
+            if (i == n) {
+                System.err.println("fault hook: paused before change " + i + " (" + op + " " + path + ")");
+                System.err.flush();
+                java.util.concurrent.CountDownLatch forever = new java.util.concurrent.CountDownLatch(1);
+                while (true) {
+                    try {
+                        forever.await();
+                    } catch (InterruptedException e) {
+                        // only the end of the JVM ends the pause
+                    }
+                }
+            }
+        });
+    }
+
+    /** Parses a test spec: {@code crash:N}, {@code halt:N}, {@code pause:N} or {@code fail:N[,M...]}. */
     static FaultHook parse(String spec) {
         String[] kv = spec.split(":", 2);
         if (kv.length != 2) {
@@ -57,6 +78,7 @@ public interface FaultHook {
         return switch (kv[0]) {
             case "crash" -> crashAt(Integer.parseInt(kv[1].trim()));
             case "halt" -> haltAt(Integer.parseInt(kv[1].trim()));
+            case "pause" -> pauseAt(Integer.parseInt(kv[1].trim()));
             case "fail" -> failAt(java.util.Arrays.stream(kv[1].split(",")).map(String::trim)
                     .map(Integer::valueOf).collect(java.util.stream.Collectors.toSet()));
             default -> throw new IllegalArgumentException("unknown fault kind '" + kv[0] + "' in '" + spec + "'");

@@ -5,6 +5,8 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -124,14 +126,7 @@ public final class FileOps {
         try {
             Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
-            Path tmp = tempBeside(to);
-            try {
-                Files.copy(from, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
-                fsync(tmp);
-                Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            copyThroughTemp(from, to); // another file system: the target still appears whole or not at all
             Files.delete(from);
         }
         fsyncDir(dir);
@@ -143,6 +138,11 @@ public final class FileOps {
         Path dir = to.toAbsolutePath().getParent();
         createDirectories(dir);
         hook.before(FileOp.COPY, to);
+        copyThroughTemp(from, to);
+        fsyncDir(dir);
+    }
+
+    private void copyThroughTemp(Path from, Path to) throws IOException {
         Path tmp = tempBeside(to);
         try {
             Files.copy(from, tmp, StandardCopyOption.COPY_ATTRIBUTES, StandardCopyOption.REPLACE_EXISTING);
@@ -151,7 +151,6 @@ public final class FileOps {
         } finally {
             Files.deleteIfExists(tmp);
         }
-        fsyncDir(dir);
     }
 
     /** Removes a file or empty directory if present; true when something was removed. */
@@ -241,15 +240,34 @@ public final class FileOps {
 
     /** "path: reason" for any I/O error, with the OS's words where Java keeps them. */
     public static String describe(IOException e) {
-        if (e instanceof AccessDeniedException a) {
-            return a.getFile() + ": permission denied" + (a.getReason() == null ? "" : " (" + a.getReason() + ")");
+        String file = fileOf(e);
+        return file == null ? reason(e) : file + ": " + reason(e);
+    }
+
+    /** The file (and, for a move, its target) an I/O error is about, or null when it names none. */
+    public static String fileOf(IOException e) {
+        if (e instanceof FileSystemException f && f.getFile() != null) {
+            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile());
         }
-        if (e instanceof NoSuchFileException n) {
-            return n.getFile() + ": no such file or directory";
+        return null;
+    }
+
+    /** Why an I/O error happened, in the OS's words where it gave them ("permission denied", "Not a directory"). */
+    public static String reason(IOException e) {
+        if (e instanceof AccessDeniedException a) {
+            return "permission denied" + (a.getReason() == null ? "" : " (" + a.getReason() + ")");
+        }
+        if (e instanceof NoSuchFileException n && n.getReason() == null) {
+            return "no such file or directory";
+        }
+        if (e instanceof FileAlreadyExistsException x && x.getReason() == null) {
+            return "already exists";
+        }
+        if (e instanceof DirectoryNotEmptyException d && d.getReason() == null) {
+            return "directory not empty";
         }
         if (e instanceof FileSystemException f && f.getFile() != null) {
-            return f.getFile() + (f.getOtherFile() == null ? "" : " -> " + f.getOtherFile()) + ": "
-                    + (f.getReason() == null ? f.getClass().getSimpleName() : f.getReason());
+            return f.getReason() == null ? f.getClass().getSimpleName() : f.getReason();
         }
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }

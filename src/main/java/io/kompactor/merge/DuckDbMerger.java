@@ -1,8 +1,8 @@
 package io.kompactor.merge;
 
 import io.kompactor.parquet.ArrowSchemas;
-import io.kompactor.parquet.DuckDb;
 import io.kompactor.parquet.ParquetFacts;
+import io.kompactor.parquet.ParquetFileException;
 import io.kompactor.parquet.ParquetInspector;
 import io.kompactor.plan.CompactionPlan;
 import io.kompactor.plan.PlanInput;
@@ -28,7 +28,7 @@ import java.util.UUID;
 
 /**
  * Merges the inputs of one {@link CompactionPlan} into sorted, de-duplicated parquet files shaped like Core's,
- * written to {@code settings.tmpDir()} and verified before they are returned (design.md, "The merge").
+ * written to {@code settings.tmpDir()} and verified before they are returned (docs/architecture.md, "The merge").
  * <p>
  * Thread-safe: all merges share one DuckDB instance (so {@code memory_limit} bounds them together) and each runs
  * on its own duplicated connection.
@@ -43,7 +43,7 @@ public final class DuckDbMerger implements AutoCloseable {
     public DuckDbMerger(MergeSettings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         try {
-            this.base = DuckDb.open(settings);
+            this.base = settings.openDuckDb();
         } catch (SQLException e) {
             throw new MergeException("cannot start DuckDB: " + e.getMessage(), e);
         }
@@ -124,7 +124,8 @@ public final class DuckDbMerger implements AutoCloseable {
             }
             ok = true;
         } catch (SQLException e) {
-            // Page-level errors do not name the file (notes 5.12): find the culprit by decoding each input.
+            // Page-level errors do not name the file (docs/architecture.md, "DuckDB facts the merge relies on"):
+            // find the culprit by decoding each input.
             String culprit = findUnreadableInput(inputs);
             throw new MergeException(plan.label() + ": merging " + inputs + " failed: "
                     + (culprit != null ? culprit : "DuckDB error: " + e.getMessage()), e);
@@ -166,7 +167,7 @@ public final class DuckDbMerger implements AutoCloseable {
     private static <T> T refuseBadInputs(CompactionPlan plan, List<Path> inputs, Check<T> check) {
         try {
             return check.run();
-        } catch (MergeException e) {
+        } catch (MergeException | ParquetFileException e) {
             throw new MergeException(plan.label() + ": refusing to merge " + inputs + ": " + e.getMessage(), e);
         }
     }
@@ -338,7 +339,12 @@ public final class DuckDbMerger implements AutoCloseable {
     private void verify(Connection c, CompactionPlan plan, List<Path> inputs, MergeSql sql, OutputLayout layout,
                         TimeRanges.Slice slice, Path out, long expectedRows, SliceSummary expected, String small)
             throws SQLException {
-        ParquetFacts f = inspector.inspect(c, out);
+        ParquetFacts f;
+        try {
+            f = inspector.inspect(c, out);
+        } catch (ParquetFileException e) {
+            throw new MergeException(plan.label() + ": output failed verification: " + e.getMessage(), e);
+        }
         List<String> problems = new ArrayList<>();
         if (f.rowCount() != expectedRows) {
             problems.add("has " + f.rowCount() + " rows, expected " + expectedRows + " distinct (tags, time) keys");

@@ -17,7 +17,8 @@ import java.util.Set;
 /**
  * Validates the files of one table against their snapshot entries and against each other, collecting every
  * problem so that one error tells the operator everything that is wrong. DuckDB would otherwise widen
- * conflicting types and fold names that differ only in case without a word (duckdb-notes 5.1, 5.5).
+ * conflicting types and fold names that differ only in case without a word
+ * (docs/architecture.md, "DuckDB facts the merge relies on").
  */
 final class InputChecks {
 

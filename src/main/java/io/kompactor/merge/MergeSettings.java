@@ -1,7 +1,11 @@
 package io.kompactor.merge;
 
+import io.kompactor.parquet.DuckDb;
+
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
 
 /**
  * DuckDB resources for merging. {@code memoryLimit} and {@code maxTempDirectorySize} use DuckDB's syntax
@@ -74,5 +78,10 @@ public record MergeSettings(String memoryLimit, int threads, Path tmpDir, String
             throw new IllegalArgumentException("threads: must be at least 1, got " + n);
         }
         return new MergeSettings(memoryLimit, n, tmpDir, maxTempDirectorySize);
+    }
+
+    /** A DuckDB instance with these resources, spilling under {@link #tmpDir}. */
+    public Connection openDuckDb() throws SQLException {
+        return DuckDb.open(memoryLimit, threads, tmpDir, maxTempDirectorySize);
     }
 }

@@ -210,8 +210,9 @@ final class MergeSql {
     }
 
     /**
-     * InfluxDB sorts ASC NULLS FIRST (arrow's default); DuckDB defaults to NULLS LAST (notes 5.3). By position in
-     * the select list, so that the sort is on the tags' ENUM casts ({@link #sortableColumns}), not on the strings.
+     * InfluxDB sorts ASC NULLS FIRST (arrow's default); DuckDB defaults to NULLS LAST (docs/architecture.md,
+     * "DuckDB facts the merge relies on"). By position in the select list, so that the sort is on the tags' ENUM casts
+     * ({@link #sortableColumns}), not on the strings.
      */
     private String orderBy() {
         List<String> names = layout.columns().stream().map(c -> c.name()).toList();

@@ -20,11 +20,12 @@ import static io.kompactor.parquet.Sql.ident;
  * the numeric columns 21 CPU-s, {@code time} alone 3.6 CPU-s; the floor's sort with the tags as ENUMs took 33-37
  * CPU-s instead of 50-60, and 28 CPU-s with the string field as an ENUM too.
  * <p>
- * An ENUM compares by its position in the type, which here is the bytewise order of the strings, so ORDER BY on a
- * tag's ENUM is exactly ORDER BY on the string (InfluxDB's order, notes 5.3); the parquet writer writes an ENUM back
- * as a dictionary-encoded UTF8 string column, the same values and NULLs. Every tag gets one (the series key is what
- * the sort compares). A string field gets one only when it has few distinct values: it is payload only, and listing
- * the values of a field that holds free text would cost more than the sort saves.
+ * An ENUM compares by its position in the type, which here is the bytewise order of the strings, so ORDER BY on a tag's
+ * ENUM is exactly ORDER BY on the string, InfluxDB's order (docs/architecture.md, "DuckDB facts the merge relies on").
+ * The parquet writer writes an ENUM back as a dictionary-encoded UTF8 string column, the same values and NULLs. Every
+ * tag gets one (the series key is what the sort compares). A string field gets one only when it has few distinct
+ * values: it is payload only, and listing the values of a field that holds free text would cost more than the sort
+ * saves.
  * <p>
  * The types live in the shared catalog under names unique to one merge, and are dropped on {@link #close}.
  */
@@ -84,7 +85,8 @@ final class StringEnums implements AutoCloseable {
             }
         }
         String type = "kompactor_enum_" + typeByColumn.size() + "_" + suffix;
-        // ORDER BY on VARCHAR is bytewise (binary collation), which is InfluxDB's order too (notes 5.3).
+        // ORDER BY on VARCHAR is bytewise (binary collation), which is InfluxDB's order too
+        // (docs/architecture.md, "DuckDB facts the merge relies on").
         try (PreparedStatement ps = c.prepareStatement("CREATE TYPE " + type + " AS ENUM (" + values + " ORDER BY "
                 + col + ")")) {
             bind(ps, inputs);

@@ -100,7 +100,8 @@ public final class CoreParquetWriter {
     }
 
     private static void createTable(Connection c, String table, List<ColumnSpec> columns) throws SQLException {
-        // A table (not a bare SELECT) lets DuckDB prove "no NULLs" and write REQUIRED columns (duckdb-notes 2.2).
+        // A table (not a bare SELECT) lets DuckDB prove "no NULLs" and write REQUIRED columns
+        // (docs/architecture.md, "DuckDB facts the merge relies on").
         String defs = columns.stream()
                 .map(col -> Sql.ident(col.name()) + " " + col.type().duckdbType()
                         + (col.type() == InfluxType.TIME ? " NOT NULL" : ""))

@@ -1,6 +1,5 @@
 package io.kompactor.parquet;
 
-import io.kompactor.merge.MergeException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,7 +15,7 @@ import java.util.Map;
 
 /**
  * Reads parquet footers through DuckDB: row count, size, columns, {@code time} range and {@code ARROW:schema},
- * without decoding data pages. Errors become {@link MergeException}s that start with the file path, because
+ * without decoding data pages. Errors become {@link ParquetFileException}s that start with the file path, because
  * DuckDB's own messages are not always clear about which file or what went wrong.
  */
 public final class ParquetInspector {
@@ -53,7 +52,7 @@ public final class ParquetInspector {
     }
 
     /** One file's footer facts, or the problem that kept them from being read. */
-    public record Inspection(Path file, ParquetFacts facts, TimeColumnFacts time, MergeException problem) {
+    public record Inspection(Path file, ParquetFacts facts, TimeColumnFacts time, ParquetFileException problem) {
     }
 
     /**
@@ -68,7 +67,7 @@ public final class ParquetInspector {
             try {
                 checkReadable(f);
                 readable.add(f);
-            } catch (MergeException e) {
+            } catch (ParquetFileException e) {
                 out.add(new Inspection(f, null, null, e));
             }
         }
@@ -93,7 +92,7 @@ public final class ParquetInspector {
         try {
             ParquetFacts facts = inspect(duckdb, f);
             return new Inspection(f, facts, timeColumn(duckdb, f), null);
-        } catch (MergeException e) {
+        } catch (ParquetFileException e) {
             return new Inspection(f, null, null, e);
         }
     }
@@ -265,22 +264,22 @@ public final class ParquetInspector {
     /** Plain-language checks DuckDB would otherwise report as a glob miss or "too small". */
     private static String checkReadable(Path file) {
         if (!Files.exists(file)) {
-            throw new MergeException(file + ": file not found");
+            throw new ParquetFileException(file + ": file not found");
         }
         if (!Files.isRegularFile(file)) {
-            throw new MergeException(file + ": not a regular file");
+            throw new ParquetFileException(file + ": not a regular file");
         }
         try {
             if (Files.size(file) == 0) {
-                throw new MergeException(file + ": 0-byte file");
+                throw new ParquetFileException(file + ": 0-byte file");
             }
         } catch (IOException e) {
-            throw new MergeException(file + ": cannot read file size: " + e.getMessage(), e);
+            throw new ParquetFileException(file + ": cannot read file size: " + e.getMessage(), e);
         }
         return file.toAbsolutePath().toString();
     }
 
-    static MergeException failure(Path file, SQLException e) {
+    static ParquetFileException failure(Path file, SQLException e) {
         String m = String.valueOf(e.getMessage());
         String what;
         if (m.contains("No magic bytes")) {
@@ -294,6 +293,6 @@ public final class ParquetInspector {
         } else {
             what = "unreadable parquet footer: " + m.lines().findFirst().orElse(m);
         }
-        return new MergeException(file + ": " + what, e);
+        return new ParquetFileException(file + ": " + what, e);
     }
 }

@@ -6,7 +6,10 @@ public final class Sql {
     private Sql() {
     }
 
-    /** A double-quoted identifier; DuckDB matches it case-insensitively all the same (notes 5.5). */
+    /**
+     * A double-quoted identifier; DuckDB matches it case-insensitively all the same
+     * (docs/architecture.md, "DuckDB facts the merge relies on").
+     */
     public static String ident(String name) {
         return '"' + name.replace("\"", "\"\"") + '"';
     }

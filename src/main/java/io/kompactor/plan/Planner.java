@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * (docs/operations.md, "Table policies"). A window never compacted is planned once it has at least the minimum of
  * files and ended the settle time ago. A compacted window with late files (docs/operations.md, "Late data") is merged
  * again at once when a late file repeats keys of its compacted file (a query would return them twice), or once its
- * late data reaches the policy's share of the window; until then late files are gathered in one late-data file of the
- * window when they number the policy's maximum or waited its longest, so the window stays at two files without
- * rewriting the compacted one each time. Files the server would not load, and files marked removed, are left alone.
+ * late data reaches the policy's share of the window's rows or has waited the policy's longest; until then, late files
+ * beyond the policy's number are gathered into one late-data file of the window, so the window stays at two files
+ * without rewriting the compacted one each time. Files the server would not load, and files marked removed, are left
+ * alone.
  */
 public final class Planner {
     private static final DateTimeFormatter DIR = DateTimeFormatter.ofPattern("yyyy-MM-dd/HH-mm").withZone(ZoneOffset.UTC);
@@ -66,7 +67,7 @@ public final class Planner {
         List<String> notes = new ArrayList<>();
         int invisible = metadata.snapshots().size() - view.loadedSnapshots();
         if (view.maxCheckpointSequence() < 0 && invisible > 0) {
-            notes.add(invisible + " older snapshot(s) beyond the server's window of " + n
+            notes.add(count(invisible, "older snapshot") + " beyond the server's window of " + n
                     + " are not loaded by the server; their files are left alone");
         }
         Map<Long, Instant> persisted = persistedAt(metadata);
@@ -95,7 +96,7 @@ public final class Planner {
                         .add(new PlanInput(e, order, CompactedName.writeOrderOf(e.path()).isPresent()));
             }
             if (skippedRemoved > 0) {
-                notes.add(label + ": " + skippedRemoved + " file(s) marked removed left alone");
+                notes.add(label + ": " + count(skippedRemoved, "file") + " marked removed left alone");
             }
             for (Map.Entry<Long, List<PlanInput>> w : windows.entrySet()) {
                 Window window = new Window(metadata, table, name.orElse(null), policy, w.getKey(),
@@ -113,7 +114,7 @@ public final class Planner {
     /** A window never compacted. Returns why it is left alone, or null when planned. */
     private String fresh(Window w, long now, List<CompactionPlan> plans) {
         if (w.inputs.size() < w.policy.minInputs()) {
-            return w.inputs.size() + " file(s), fewer than min-files " + w.policy.minInputs() + "; left alone";
+            return count(w.inputs.size(), "file") + ", fewer than --min-files " + w.policy.minInputs() + ", left alone";
         }
         if (w.end > now - w.policy.settle().toNanos()) {
             return "not settled yet (ends less than " + w.policy.settle() + " ago); left for a later run";
@@ -128,7 +129,7 @@ public final class Planner {
         List<PlanInput> gathered = w.compacted().stream().filter(i -> CompactedName.isLate(i.entry().path())).toList();
         List<PlanInput> late = w.inputs.stream().filter(i -> !i.compacted()).toList();
         if (late.isEmpty() && gathered.size() <= 1 && (gathered.isEmpty() || base.isEmpty())) {
-            return null; // already as compact as it gets
+            return "one compacted file, nothing to merge";
         }
         TablePolicy.LatePolicy lp = w.policy.late();
         if (base.isEmpty()) {
@@ -169,7 +170,7 @@ public final class Planner {
                     + lp.maxFiles() + "): gathered into one"));
             return null;
         }
-        return extras + " late file(s) beside the compacted one wait: " + String.format(java.util.Locale.ROOT, "%.1f%%",
+        return count(extras, "late file") + " beside the compacted one wait: " + String.format(java.util.Locale.ROOT, "%.1f%%",
                 100 * share) + " of its rows (merged again at " + String.format(java.util.Locale.ROOT, "%.1f%%",
                 100 * lp.maxShare()) + "), oldest waited " + waited + " of " + lp.maxWait() + ", no key repeated";
     }
@@ -233,6 +234,11 @@ public final class Planner {
                     sorted, outputDir(newestPath, metadata.host(), table, start), policy.targetFileBytes(), kind,
                     policy.name(), reason);
         }
+    }
+
+    /** "1 file", "2 files". */
+    private static String count(long n, String noun) {
+        return n + " " + (n == 1 ? noun : noun + "s");
     }
 
     /**

@@ -3,6 +3,7 @@ package io.kompactor.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kompactor.snapshot.TableKey;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,9 +13,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -71,27 +74,20 @@ public final class InfluxDbServer {
      * "db/table" names by ids, from what the server lists ({@code table_name} and {@code path} of
      * {@code system.parquet_files}; ids from 3.6+ paths {@code <node>/dbs/<db_id>/<table_id>/...}). Empty on failure.
      */
-    public java.util.Map<io.kompactor.snapshot.TableKey, String> tableNames() {
-        java.util.Map<io.kompactor.snapshot.TableKey, String> out = new java.util.HashMap<>();
+    public Map<TableKey, String> tableNames() {
+        Map<TableKey, String> out = new HashMap<>();
         try {
             for (String db : databases()) {
-                ObjectNode q = mapper.createObjectNode();
-                q.put("db", db);
-                q.put("q", "SELECT DISTINCT table_name, path FROM system.parquet_files");
-                q.put("format", "json");
-                JsonNode rows = send(HttpRequest.newBuilder(base.resolve("api/v3/query_sql"))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(q), StandardCharsets.UTF_8)));
-                for (JsonNode r : rows) {
+                for (JsonNode r : query(db, "SELECT DISTINCT table_name, path FROM system.parquet_files")) {
                     String[] seg = normalise(r.path("path").asText("")).split("/");
                     if (seg.length >= 4 && seg[1].equals("dbs") && seg[2].matches("\\d+") && seg[3].matches("\\d+")) {
-                        out.put(new io.kompactor.snapshot.TableKey(Long.parseLong(seg[2]), Long.parseLong(seg[3])),
+                        out.put(new TableKey(Long.parseLong(seg[2]), Long.parseLong(seg[3])),
                                 db + "/" + r.path("table_name").asText());
                     }
                 }
             }
         } catch (IOException | RuntimeException e) {
-            return java.util.Map.of();
+            return Map.of();
         }
         return out;
     }
@@ -100,14 +96,7 @@ public final class InfluxDbServer {
     public Set<String> listedPaths() throws IOException {
         Set<String> out = new HashSet<>();
         for (String db : databases()) {
-            ObjectNode q = mapper.createObjectNode();
-            q.put("db", db);
-            q.put("q", "SELECT path FROM system.parquet_files");
-            q.put("format", "json");
-            JsonNode rows = send(HttpRequest.newBuilder(base.resolve("api/v3/query_sql"))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(q), StandardCharsets.UTF_8)));
-            for (JsonNode r : rows) {
+            for (JsonNode r : query(db, "SELECT path FROM system.parquet_files")) {
                 String p = r.path("path").asText("");
                 if (!p.isEmpty()) {
                     out.add(normalise(p));
@@ -115,6 +104,17 @@ public final class InfluxDbServer {
             }
         }
         return out;
+    }
+
+    /** The rows of one SQL query on one database, as JSON objects. */
+    private JsonNode query(String db, String sql) throws IOException {
+        ObjectNode q = mapper.createObjectNode();
+        q.put("db", db);
+        q.put("q", sql);
+        q.put("format", "json");
+        return send(HttpRequest.newBuilder(base.resolve("api/v3/query_sql"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(q), StandardCharsets.UTF_8)));
     }
 
     public List<String> databases() throws IOException {

@@ -14,13 +14,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Names, ids and column types of databases and tables. A real server keeps this in its catalog files (§2.7),
- * which the simulator does not write; the simulator object keeps it across its restarts instead, as the disk
- * would. Ids go in creation order, table ids per database (as in the fixtures); each change advances the
+ * Names, ids and column types of databases and tables. A real server keeps this in its catalog files (docs/format.md,
+ * "Catalog and WAL"), which the simulator does not write; the simulator object keeps it across its restarts instead, as
+ * the disk would. Ids go in creation order, table ids per database (as in the fixtures); each change advances the
  * catalog sequence number that snapshots record.
  */
 final class Catalog {
-    /** Pre-3.6 paths carry {@code <name>-<id>} segments (format doc §1.3): a fresh simulator takes names from them. */
+    /**
+     * Pre-3.6 paths carry {@code <name>-<id>} segments (docs/format.md, "Layout of a data dir"): a fresh simulator
+     * takes names from them.
+     */
     private static final Pattern NAMED_SEGMENT = Pattern.compile("(.+)-(\\d+)");
 
     private final Map<String, Long> dbIds = new LinkedHashMap<>();

@@ -11,10 +11,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The server's in-memory checkpoints per month and when it writes them (format doc §3.11). Built from what the
- * process loaded at start plus what it persisted since and never re-read from disk: after an external tool
- * rewrote the metadata, the next checkpoint written lists the ORIGINAL files again, and a restart prefers it
- * over the rewritten snapshots it covers.
+ * The server's in-memory checkpoints per month and when it writes them (docs/format.md,
+ * "What a running server writes later"). Built from what the process loaded at start plus what it persisted since and
+ * never re-read from disk: after an external tool rewrote the metadata, the next checkpoint written lists the ORIGINAL
+ * files again, and a restart prefers it over the rewritten snapshots it covers.
  */
 final class CheckpointCache {
     private final NodePaths node;
@@ -30,10 +30,10 @@ final class CheckpointCache {
     }
 
     /**
-     * From the restart's load: the loaded checkpoints, then the snapshots loaded above them, oldest first, each
-     * into its month. Without checkpoints this is the startup build of §3.1 step 3, which folds the loaded
-     * snapshot files (as read from disk) per month oldest to newest and skips snapshots with
-     * {@code max_time == i64::MIN}, i.e. those that only remove files (§2.3).
+     * From the restart's load: the loaded checkpoints, then the snapshots loaded above them, oldest first, each into
+     * its month. Without checkpoints this is the 3.9+ startup build (docs/format.md, "Checkpoints"), which folds the
+     * loaded snapshot files (as read from disk) per month oldest to newest and skips snapshots with
+     * {@code max_time == i64::MIN}, i.e. those that only remove files.
      *
      * @param interval {@code --checkpoint-interval}; null: checkpoints are never written while running
      */

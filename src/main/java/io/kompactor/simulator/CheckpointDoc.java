@@ -7,8 +7,9 @@ import java.time.YearMonth;
 import java.time.format.DateTimeParseException;
 
 /**
- * One {@code snapshot-checkpoints/YYYY-MM/*.checkpoint.json} (format doc §2.5): the files of every snapshot of
- * one month up to {@code lastSnapshotSeq}, cumulative for that month, plus the removals of earlier months' files.
+ * One {@code snapshot-checkpoints/YYYY-MM/*.checkpoint.json} (docs/format.md, "Checkpoints"): the files of every
+ * snapshot of one month up to {@code lastSnapshotSeq}, cumulative for that month, plus the removals of earlier months'
+ * files.
  *
  * @param nextFileId {@code Option<ParquetFileId>}: null when the document says null or nothing
  */

@@ -10,17 +10,21 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** {@code <node>/snapshot-checkpoints/YYYY-MM/}: listing, writing and pruning (format doc §1.3, §2.5, §3.11). */
+/**
+ * {@code <node>/snapshot-checkpoints/YYYY-MM/}: listing, writing and pruning
+ * (docs/format.md, "Layout of a data dir", "Checkpoints", "What a running server writes later").
+ */
 final class CheckpointFiles {
-    /** {@code CHECKPOINTS_TO_RETAIN_PER_MONTH} (§2.5). */
+    /** {@code CHECKPOINTS_TO_RETAIN_PER_MONTH} (docs/format.md, "Checkpoints"). */
     static final int KEEP_PER_MONTH = 2;
 
     private CheckpointFiles() {
     }
 
     /**
-     * The latest checkpoint of each month, months oldest first. "Latest" is the first name in sort order (names
-     * are inverted sequences) and the sequence is read from that name, not from the content (§3.1 step 2).
+     * The latest checkpoint of each month, months oldest first. "Latest" is the first name in sort order (names are
+     * inverted sequences) and the sequence is read from that name, not from the content (docs/format.md,
+     * "Checkpoints").
      */
     static List<CheckpointRef> latestPerMonth(NodePaths node) {
         List<CheckpointRef> out = new ArrayList<>();

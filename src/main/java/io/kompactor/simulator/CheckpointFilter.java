@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code list_latest_checkpoints_per_month(Some(sequence_cutoff))} (format doc §3.1 step 2): which months'
- * checkpoints a restart loads.
+ * {@code list_latest_checkpoints_per_month(Some(sequence_cutoff))} (docs/format.md,
+ * "Checkpoints and the overlap filter"): which months' checkpoints a restart loads.
  */
 public final class CheckpointFilter {
     private CheckpointFilter() {

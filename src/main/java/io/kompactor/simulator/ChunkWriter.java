@@ -18,9 +18,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Persists one buffer chunk as Core does (format doc §4.1–§4.3): de-duplicated on (tags, time) keeping per field
- * the last non-null value in write order, sorted by the series key (nulls first) then time, columns with data
- * first in ColumnId order and the table's other columns after them, all null.
+ * Persists one buffer chunk as Core does (docs/format.md, "Parquet files written by Core"): de-duplicated on (tags,
+ * time) keeping per field the last non-null value in write order, sorted by the series key (nulls first) then time,
+ * columns with data first in ColumnId order and the table's other columns after them, all null.
  */
 final class ChunkWriter {
     private final Connection duckdb;
@@ -47,7 +47,7 @@ final class ChunkWriter {
             max = Math.max(max, t);
         }
         Path target = dataDir.resolve(objectPath);
-        // The object store's put: a hidden staging name, then an atomic rename (§1.1).
+        // The object store's put: a hidden staging name, then an atomic rename (docs/format.md, "Staging files").
         Path staging = ObjectStore.staging(target);
         try {
             Files.createDirectories(target.getParent());
@@ -86,7 +86,10 @@ final class ChunkWriter {
         return out;
     }
 
-    /** Series key columns ascending with nulls first, then time (§4.3); strings by code point, as Rust compares UTF-8. */
+    /**
+     * Series key columns ascending with nulls first, then time (docs/format.md, "Parquet files written by Core");
+     * strings by code point, as Rust compares UTF-8.
+     */
     private static Comparator<Object[]> sortOrder(List<Integer> keyColumns, int timeColumn) {
         Comparator<String> byCodePoint = Comparator.nullsFirst(ChunkWriter::compareCodePoints);
         Comparator<Object[]> c = (a, b) -> 0;

@@ -42,8 +42,9 @@ public record FileListing(Map<TableRef, List<ParquetFile>> byTable) {
     }
 
     /**
-     * serde's {@code SerdeVecMap<DbId, DatabaseTables>} (format doc §2.1): {@code [[db, {"tables": [[table,
-     * [file, ...]], ...]}], ...]}, one entry per id, dbs and tables in first-seen order.
+     * serde's {@code SerdeVecMap<DbId, DatabaseTables>} (docs/format.md, "Serde layout"):
+     * {@code [[db, {"tables": [[table, [file, ...]], ...]}], ...]}, one entry per id, dbs and tables in first-seen
+     * order.
      */
     ArrayNode toJson() {
         Map<Long, ArrayNode> tablesPerDb = new LinkedHashMap<>();

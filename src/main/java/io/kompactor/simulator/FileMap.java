@@ -19,7 +19,10 @@ final class FileMap {
     private final Map<TableRef, List<ParquetFile>> files = new LinkedHashMap<>();
     private final Map<TableRef, Map<Long, Integer>> idCounts = new HashMap<>();
 
-    /** Appends, even when the table already lists the id: the server's initial load does not de-duplicate (§3.4). */
+    /**
+     * Appends, even when the table already lists the id: the server's initial load does not de-duplicate
+     * (docs/format.md, "removed_files and the newest-first fold").
+     */
     void append(TableRef t, ParquetFile f) {
         files.computeIfAbsent(t, k -> new ArrayList<>()).add(f);
         idCounts.computeIfAbsent(t, k -> new HashMap<>()).merge(f.id(), 1, Integer::sum);

@@ -6,10 +6,11 @@ import java.time.ZoneOffset;
 import java.util.List;
 
 /**
- * A month's checkpoint under construction: what the server keeps in memory ({@code update_cached_checkpoint}) and
- * what its startup build folds from snapshots (format doc §2.5, §3.4, §3.11). Snapshots are applied oldest to
- * newest, so removals work: a removed file of this month leaves {@code databases}, one of an earlier month goes
- * to {@code pending_removed_files}, which the load applies to the earlier months.
+ * A month's checkpoint under construction: what the server keeps in memory ({@code update_cached_checkpoint}) and what
+ * its startup build folds from snapshots (docs/format.md, "Checkpoints", "removed_files and the newest-first fold",
+ * "What a running server writes later"). Snapshots are applied oldest to newest, so removals work: a removed file of
+ * this month leaves {@code databases}, one of an earlier month goes to {@code pending_removed_files}, which the load
+ * applies to the earlier months.
  */
 final class MonthCheckpoint {
     private final String nodeId;
@@ -38,7 +39,10 @@ final class MonthCheckpoint {
         return m;
     }
 
-    /** The month a snapshot counts for: that of its {@code persisted_at} (the file mtime), in UTC (§2.5). */
+    /**
+     * The month a snapshot counts for: that of its {@code persisted_at} (the file mtime), in UTC (docs/format.md,
+     * "Checkpoints").
+     */
     static YearMonth monthOf(Instant persistedAt) {
         return YearMonth.from(persistedAt.atZone(ZoneOffset.UTC));
     }

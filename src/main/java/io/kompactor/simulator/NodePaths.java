@@ -7,8 +7,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * Object paths of one node's files, exactly as the server builds them (format doc §1.3); every one starts with
- * the node id and is relative to the data dir (§1.1).
+ * Object paths of one node's files, exactly as the server builds them (docs/format.md, "Layout of a data dir"); every
+ * one starts with the node id and is relative to the data dir (docs/format.md, "Object paths").
  */
 record NodePaths(Path dataDir, String nodeId) {
     static final String SNAPSHOT_SUFFIX = ".info.json";
@@ -53,7 +53,7 @@ record NodePaths(Path dataDir, String nodeId) {
         return checkpointsDir().resolve(month.toString()).resolve(inverted(lastSnapshotSeq) + CHECKPOINT_SUFFIX);
     }
 
-    /** Table-index snapshots keep the sequence un-inverted (§1.3). */
+    /** Table-index snapshots keep the sequence un-inverted (docs/format.md, "Layout of a data dir"). */
     Path tableSnapshot(TableRef t, long seq) {
         return tableSnapshotsDir().resolve(Long.toString(t.dbId())).resolve(Long.toString(t.tableId()))
                 .resolve(String.format("%020d", seq) + SNAPSHOT_SUFFIX);
@@ -65,8 +65,8 @@ record NodePaths(Path dataDir, String nodeId) {
     }
 
     /**
-     * The 3.6+ layout {@code <node>/dbs/<db_id>/<table_id>/<YYYY-MM-DD>/<HH-MM>/<wal_seq:010>.parquet}: the date
-     * of the gen1 bucket in UTC, the name from the WAL file the snapshot closed (§1.3).
+     * The 3.6+ layout {@code <node>/dbs/<db_id>/<table_id>/<YYYY-MM-DD>/<HH-MM>/<wal_seq:010>.parquet}: the date of the
+     * gen1 bucket in UTC, the name from the WAL file the snapshot closed (docs/format.md, "Layout of a data dir").
      */
     String parquetObject(TableRef t, long chunkTimeNs, long walSeq) {
         return nodeId + "/dbs/" + t.dbId() + "/" + t.tableId() + "/" + BUCKET_DIR.format(instant(chunkTimeNs))

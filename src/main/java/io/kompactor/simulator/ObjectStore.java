@@ -9,7 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
-/** How the server's file object store ({@code LocalFileSystem}) puts and deletes objects (format doc §1.1). */
+/**
+ * How the server's file object store ({@code LocalFileSystem}) puts and deletes objects
+ * (docs/format.md, "Staging files", "Layout of a data dir").
+ */
 final class ObjectStore {
     private ObjectStore() {
     }
@@ -35,8 +38,9 @@ final class ObjectStore {
     }
 
     /**
-     * {@code delete}: a missing object counts as deleted (§3.5, NotFound is success). HEAD's store cleans up
-     * automatically: parent directories left empty are removed, up to (not including) {@code root} (§1.1).
+     * {@code delete}: a missing object counts as deleted (NotFound is success). HEAD's store cleans up automatically:
+     * parent directories left empty are removed, up to (not including) {@code root} (docs/format.md,
+     * "Layout of a data dir").
      *
      * @return whether a file was there
      */

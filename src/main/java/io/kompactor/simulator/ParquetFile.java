@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * One entry of a snapshot's, checkpoint's or table index's file list, with serde's field order (format doc §2.2).
- * {@code path} is the object path relative to the data dir; {@code chunkTime} the gen1 bucket start in ns.
+ * One entry of a snapshot's, checkpoint's or table index's file list, with serde's field order (docs/format.md,
+ * "Fields and eras"). {@code path} is the object path relative to the data dir; {@code chunkTime} the gen1 bucket start
+ * in ns.
  */
 public record ParquetFile(long id, String path, long sizeBytes, long rowCount, long chunkTime, long minTime,
                           long maxTime) {
@@ -22,7 +23,10 @@ public record ParquetFile(long id, String path, long sizeBytes, long rowCount, l
         return o;
     }
 
-    /** Every field is required (§2.2): a missing or non-integer one is an error naming {@code where}. */
+    /**
+     * Every field is required (docs/format.md, "Fields and eras"): a missing or non-integer one is an error naming
+     * {@code where}.
+     */
     static ParquetFile fromJson(JsonNode f, String where) {
         JsonNode path = f.get("path");
         if (path == null || !path.isTextual()) {

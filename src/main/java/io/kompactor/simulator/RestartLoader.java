@@ -5,9 +5,10 @@ import java.util.Comparator;
 import java.util.List;
 
 /**
- * What a restarting 3.9+ / HEAD server loads into {@code PersistedFiles} (format doc §3.1 step 3, §3.2–§3.4).
- * Read-only: it writes nothing, so the test referee can run it on the shared fixtures. Every era parses (alpha
- * {@code writer_id}, 3.0 name paths, 3.2+ {@code removed_files}), although a real 3.x server rejects the alpha shape.
+ * What a restarting 3.9+ / HEAD server loads into {@code PersistedFiles} (docs/format.md,
+ * "How a restarting server loads files"). Read-only: it writes nothing, so the test referee can run it on the shared
+ * fixtures. Every era parses (alpha {@code writer_id}, 3.0 name paths, 3.2+ {@code removed_files}), although a real 3.x
+ * server rejects the alpha shape.
  */
 public final class RestartLoader {
     private RestartLoader() {
@@ -40,9 +41,10 @@ public final class RestartLoader {
     }
 
     /**
-     * {@code new_from_persisted_snapshots}: the N newest snapshots folded newest first. Under the server's rule
-     * adds are not de-duplicated here (§3.4). The sequences and the file id seed come from the newest snapshot
-     * even when N is 0 (possible in 3.2–3.8.1, §3.2): the server finds it with {@code load_snapshots(1)}.
+     * {@code new_from_persisted_snapshots}: the N newest snapshots folded newest first. Under the server's rule adds
+     * are not de-duplicated here (docs/format.md, "removed_files and the newest-first fold"). The sequences and the
+     * file id seed come from the newest snapshot even when N is 0 (possible in 3.2–3.8.1, docs/format.md,
+     * "How many snapshots"): the server finds it with {@code load_snapshots(1)}.
      */
     private static LoadedState fromSnapshots(List<SnapshotDoc> window, SnapshotDoc newest, int n, FoldRule rule) {
         FileMap files = new FileMap();
@@ -68,7 +70,8 @@ public final class RestartLoader {
         List<SnapshotDoc> after = window.stream().filter(s -> s.snapshotSeq() > last.lastSnapshotSeq()).toList();
         fold(files, after, rule, true);
 
-        // NEXT_FILE_ID: the newest loaded snapshot's, or the newest checkpoint's when no newer snapshot loaded (§3.1 step 4).
+        // NEXT_FILE_ID: the newest loaded snapshot's, or the newest checkpoint's when no newer snapshot loaded
+        // (docs/format.md, "File ids").
         long nextFileId = !after.isEmpty() ? after.get(0).nextFileId()
                 : last.nextFileId() != null ? last.nextFileId()
                 : newest != null ? newest.nextFileId() : 0;

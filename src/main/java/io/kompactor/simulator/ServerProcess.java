@@ -44,9 +44,9 @@ final class ServerProcess {
     }
 
     /**
-     * Startup in the server's order (format doc §3.1): the table index first (step 2), then the restart load of
-     * snapshots and checkpoints (step 3), seeding the file id counter and the sequences from it (steps 4-5),
-     * then, with no checkpoint loaded, the 3.9+ checkpoint build from the loaded snapshot files.
+     * Startup in the server's order (docs/format.md, "How a restarting server loads files"): the table index first,
+     * then the restart load of snapshots and checkpoints, seeding the file id counter and the sequences from it, then,
+     * with no checkpoint loaded, the 3.9+ checkpoint build from the loaded snapshot files.
      */
     static ServerProcess start(ServerEnv env) {
         TableIndexCache index = env.options().tableIndex() ? TableIndexCache.initialize(env.node()) : null;
@@ -87,9 +87,9 @@ final class ServerProcess {
     }
 
     /**
-     * Persists one snapshot (format doc §2.3, §4.1): one parquet file per buffered (table, chunk), each named
-     * after the WAL file this snapshot closes and given the next file id, then the snapshot JSON with the
-     * simulated time as mtime. Nothing is written when nothing was buffered and nothing removed.
+     * Persists one snapshot (docs/format.md, "Fields and eras", "Parquet files written by Core"): one parquet file per
+     * buffered (table, chunk), each named after the WAL file this snapshot closes and given the next file id, then the
+     * snapshot JSON with the simulated time as mtime. Nothing is written when nothing was buffered and nothing removed.
      */
     Optional<SnapshotDoc> persistSnapshot() {
         Instant now = env.clock().get();
@@ -129,9 +129,10 @@ final class ServerProcess {
     }
 
     /**
-     * The retention task (§3.5, §3.11): update the cached table indices from newer snapshots, delete expired
-     * files by the path the index lists, drop them from the index and from {@code PersistedFiles} (the next
-     * snapshot records those in {@code removed_files}), and write every cached index back whole.
+     * The retention task (docs/format.md, "Table index", "What a running server writes later"): update the cached table
+     * indices from newer snapshots, delete expired files by the path the index lists, drop them from the index and from
+     * {@code PersistedFiles} (the next snapshot records those in {@code removed_files}), and write every cached index
+     * back whole.
      */
     RetentionResult retentionPass(Instant now) {
         lastRetentionPass = now;
@@ -153,9 +154,9 @@ final class ServerProcess {
     }
 
     /**
-     * {@code remove_files_for_deletion} (§2.3): expired files leave {@code PersistedFiles}, go to the next
-     * snapshot's {@code removed_files}, and their objects are deleted (in the background, best effort, in the
-     * server; here at once, a missing one counting as deleted).
+     * {@code remove_files_for_deletion} (docs/format.md, "removed_files and the newest-first fold"): expired files
+     * leave {@code PersistedFiles}, go to the next snapshot's {@code removed_files}, and their objects are deleted (in
+     * the background, best effort, in the server; here at once, a missing one counting as deleted).
      */
     private void expire(Instant now) {
         long cutoff = cutoffNs(now);

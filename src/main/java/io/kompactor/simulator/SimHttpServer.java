@@ -17,9 +17,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The server's HTTP API as far as a compactor uses it, on 127.0.0.1 and an ephemeral port that stays the same
- * across simulated restarts: {@code GET /ping} with the process id (format doc §3.11), {@code POST
- * /api/v3/query_sql} for {@code system.parquet_files}, {@code GET /api/v3/configure/database}.
+ * The server's HTTP API as far as a compactor uses it, on 127.0.0.1 and an ephemeral port that stays the same across
+ * simulated restarts: {@code GET /ping} with the process id (docs/format.md, "What a running server writes later"),
+ * {@code POST /api/v3/query_sql} for {@code system.parquet_files}, {@code GET /api/v3/configure/database}.
  */
 final class SimHttpServer implements AutoCloseable {
     static final String VERSION = "3.9.x-sim";

@@ -18,8 +18,9 @@ final class SimJson {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     /**
-     * serde_json's {@code to_vec_pretty} (format doc §2.3): 2-space indent, {@code "key": value}, one array element
-     * per line, {@code []} when empty, no trailing newline. Jackson's printer gets there with these separators.
+     * serde_json's {@code to_vec_pretty} (docs/format.md, "Serde layout"): 2-space indent, {@code "key": value}, one
+     * array element per line, {@code []} when empty, no trailing newline. Jackson's printer gets there with these
+     * separators.
      */
     private static final ObjectWriter SERDE_PRETTY = MAPPER.writer(new DefaultPrettyPrinter(
             Separators.createDefaultInstance()
@@ -45,7 +46,8 @@ final class SimJson {
         try {
             n = MAPPER.readTree(file.toFile());
         } catch (IOException e) {
-            // A snapshot that does not parse fails the server's startup (§3.3); so does it here.
+            // A snapshot that does not parse fails the server's startup, and so does it here
+            // (docs/format.md, "How many snapshots").
             throw new SimulatorException(file + ": cannot read JSON: " + e.getMessage(), e);
         }
         if (!(n instanceof ObjectNode o)) {

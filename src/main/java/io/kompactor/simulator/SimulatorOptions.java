@@ -10,11 +10,14 @@ import java.util.regex.Pattern;
  * --node-id <node>} and nothing else. Build with {@link #builder(String)}.
  *
  * @param gen1                    {@code --gen1-duration} (10m)
- * @param loadedSnapshots         N at a restart; null for the era default (§3.2)
- * @param foldRule                how a restart combines snapshots (§3.4); {@link FoldRule#SERVER} by default
- * @param buildCheckpointsAtStart 3.9+: a start that loaded no checkpoint builds them from the snapshots (§3.1)
+ * @param loadedSnapshots         N at a restart; null for the era default (docs/format.md, "How many snapshots")
+ * @param foldRule                how a restart combines snapshots; {@link FoldRule#SERVER} by default
+ *                                (docs/format.md, "removed_files and the newest-first fold")
+ * @param buildCheckpointsAtStart 3.9+: a start that loaded no checkpoint builds them from the snapshots
+ *                                (docs/format.md, "Checkpoints")
  * @param checkpointInterval      {@code --checkpoint-interval}; null (the default) writes no checkpoint while running
- * @param tableIndex              3.3+ table index (§3.5); on in every version the simulator stands for
+ * @param tableIndex              3.3+ table index (docs/format.md, "Table index"); on in every version the simulator
+ *                                stands for
  * @param retentionPeriod         the database retention period; null keeps everything
  * @param retentionCheckInterval  {@code --retention-check-interval}: after a snapshot, run {@code retentionPass} once
  *                                this much simulated time passed since the last one; null: only when called
@@ -30,7 +33,8 @@ public record SimulatorOptions(String nodeId, Duration gen1, Integer loadedSnaps
 
     public SimulatorOptions {
         if (nodeId == null || !NODE.matcher(nodeId).matches()) {
-            // Keeps every object path free of characters the object store would percent-encode (§1.1).
+            // Keeps every object path free of characters the object store would percent-encode
+            // (docs/format.md, "Object paths").
             throw new IllegalArgumentException("node id must match " + NODE + ": " + nodeId);
         }
         Objects.requireNonNull(gen1, "gen1");

@@ -6,12 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
 
 /**
- * One {@code snapshots/*.info.json} (format doc §2.2, §2.3): the files ONE snapshot persisted (snapshots are
- * incremental), the files it removed, and the counters the server resumes from.
+ * One {@code snapshots/*.info.json} (docs/format.md, "Fields and eras"): the files ONE snapshot persisted (snapshots
+ * are incremental), the files it removed, and the counters the server resumes from.
  *
  * @param version        {@code "1"} from 3.0; null for the alpha / pre-alpha shape, which has none
  * @param hasRemovedFiles whether the document has {@code removed_files} at all (3.2+): it decides the default N
- * @param persistedAt    the file's mtime, which the server reads as {@code persisted_at} (never serialised, §2.3)
+ * @param persistedAt    the file's mtime, which the server reads as {@code persisted_at} (never
+ *                       serialised, docs/format.md, "Fields and eras")
  */
 public record SnapshotDoc(String version, String nodeId, long nextFileId, long snapshotSeq, long walSeq,
                           long catalogSeq, FileListing databases, FileListing removedFiles, boolean hasRemovedFiles,
@@ -40,7 +41,7 @@ public record SnapshotDoc(String version, String nodeId, long nextFileId, long s
 
     /**
      * The 3.2+ shape in serde's field order. Totals cover the ADDED files only and are not reduced for removals;
-     * a removal-only snapshot keeps the {@code i64::MAX / i64::MIN} defaults (§2.3).
+     * a removal-only snapshot keeps the {@code i64::MAX / i64::MIN} defaults (docs/format.md, "Totals").
      */
     ObjectNode toJson() {
         ObjectNode o = SimJson.MAPPER.createObjectNode();

@@ -10,14 +10,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** {@code <node>/snapshots/}: listing, reading and writing snapshot files (format doc §1.3, §3.3). */
+/**
+ * {@code <node>/snapshots/}: listing, reading and writing snapshot files
+ * (docs/format.md, "Layout of a data dir", "How many snapshots").
+ */
 final class SnapshotFiles {
     private SnapshotFiles() {
     }
 
     /**
-     * Every snapshot file, names ascending: the names are {@code u64::MAX - seq}, so this is newest first, the
-     * order {@code load_snapshots} pages through (§3.3). Staging files ({@code name#n}) do not match the suffix.
+     * Every snapshot file, names ascending: the names are {@code u64::MAX - seq}, so this is newest first, the order
+     * {@code load_snapshots} pages through (docs/format.md, "How many snapshots"). Staging files ({@code name#n}) do
+     * not match the suffix.
      */
     static List<Path> listNewestFirst(NodePaths node) {
         return listSorted(node.snapshotsDir(), NodePaths.SNAPSHOT_SUFFIX);
@@ -35,12 +39,15 @@ final class SnapshotFiles {
         }
     }
 
-    /** Reads one snapshot; its mtime becomes {@code persisted_at} (§2.3). */
+    /** Reads one snapshot; its mtime becomes {@code persisted_at} (docs/format.md, "Fields and eras"). */
     static SnapshotDoc read(Path file) {
         return SnapshotDoc.parse(SimJson.readObject(file), file.toString(), mtime(file));
     }
 
-    /** Puts a new snapshot and gives it the simulated clock's time as mtime, which checkpoints group by (§2.5). */
+    /**
+     * Puts a new snapshot and gives it the simulated clock's time as mtime, which checkpoints group by
+     * (docs/format.md, "Checkpoints").
+     */
     static void write(NodePaths node, SnapshotDoc doc) {
         Path target = node.snapshot(doc.snapshotSeq());
         SimJson.putJson(target, doc.toJson());

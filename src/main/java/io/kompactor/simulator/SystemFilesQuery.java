@@ -9,11 +9,14 @@ import java.util.regex.Pattern;
 
 /**
  * The only SQL the simulator answers: {@code SELECT <columns> | * FROM system.parquet_files [WHERE table_name =
- * '<name>']}, the query a compactor runs to learn what the running process reads (format doc §3.9 step 10,
- * §3.11).
+ * '<name>']}, the query a compactor runs to learn what the running process reads
+ * (docs/format.md, "What a running server writes later").
  */
 record SystemFilesQuery(List<String> columns, Optional<String> tableName) {
-    /** The columns of {@code system.parquet_files} the format doc names, in its order. */
+    /**
+     * The columns of {@code system.parquet_files} in the docs' order (docs/format.md,
+     * "What a running server writes later").
+     */
     static final List<String> ALL = List.of("table_name", "path", "size_bytes", "row_count", "min_time", "max_time");
 
     private static final Pattern SQL = Pattern.compile(

@@ -8,7 +8,7 @@ import java.util.Optional;
 
 /**
  * A table of the simulated catalog: its names and ids, its columns in creation (ColumnId) order, {@code time}
- * included, and the series key, the tag columns in creation order (format doc §4.2, §4.3).
+ * included, and the series key, the tag columns in creation order (docs/format.md, "Parquet files written by Core").
  */
 record TableDef(String dbName, String name, TableRef ref, List<ColumnSpec> columns) {
     TableDef {

@@ -14,10 +14,11 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The table index (3.3+, format doc §2.6, §3.5, §3.11) and the server's cached copy of it. Snapshots newer than
- * the conversion marker are split into {@code table-snapshots/}, merged into each table's index (union of files,
- * minus every removed id, whatever the order) and deleted. The cache is loaded once, at start; afterwards each
- * index is written back WHOLE from memory, so an external edit of {@code index.info.json} is overwritten.
+ * The table index (3.3+, docs/format.md, "Table index", "What a running server writes later") and the server's cached
+ * copy of it. Snapshots newer than the conversion marker are split into {@code table-snapshots/}, merged into each
+ * table's index (union of files, minus every removed id, whatever the order) and deleted. The cache is loaded once, at
+ * start; afterwards each index is written back WHOLE from memory, so an external edit of {@code index.info.json} is
+ * overwritten.
  */
 final class TableIndexCache {
     private final NodePaths node;
@@ -27,7 +28,10 @@ final class TableIndexCache {
         this.node = node;
     }
 
-    /** {@code TableIndexCache::initialize()} (§3.1 step 2): split, merge, then cache every index on disk. */
+    /**
+     * {@code TableIndexCache::initialize()} (docs/format.md, "How a restarting server loads files", "Table index"):
+     * split, merge, then cache every index on disk.
+     */
     static TableIndexCache initialize(NodePaths node) {
         TableIndexCache c = new TableIndexCache(node);
         c.update();
@@ -45,7 +49,7 @@ final class TableIndexCache {
 
     /**
      * Removes files whose {@code max_time} is below the cutoff, deleting each object BY THE PATH THE INDEX LISTS
-     * (§3.5); returns them per table. The indices still have to be written back.
+     * (docs/format.md, "Table index"); returns them per table. The indices still have to be written back.
      */
     Map<TableRef, List<ParquetFile>> purgeExpired(long cutoffNs) {
         Map<TableRef, List<ParquetFile>> expired = new LinkedHashMap<>();
@@ -76,7 +80,7 @@ final class TableIndexCache {
     /**
      * {@code split_persisted_snapshots_to_table_index_snapshots}: every snapshot above the marker (all of them
      * without one) becomes per-table snapshots, then the marker records the newest sequence. Snapshots at or
-     * below the marker are never read again (§3.5).
+     * below the marker are never read again (docs/format.md, "Table index").
      */
     private void split() {
         OptionalLong marker = readMarker();
@@ -86,7 +90,7 @@ final class TableIndexCache {
             Path p = names.get(i);
             long seq = NodePaths.sequenceOf(p.getFileName().toString(), NodePaths.SNAPSHOT_SUFFIX);
             if (seq < 0) {
-                // 3.3+ requires every name in snapshots/ to be <20 digits>.info.json (§1.1).
+                // 3.3+ requires every name in snapshots/ to be <20 digits>.info.json (docs/format.md, "Staging files").
                 throw new SimulatorException(p + ": not a snapshot file name; the table index cannot start");
             }
             if (marker.isPresent() && seq <= marker.getAsLong()) {

@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * {@code db-indices/<db>/<table>/index.info.json} (format doc §2.6): every file of one table, sorted by id. The
- * server keeps them in a set ordered by id, so two entries with the same id collapse into the first (§2.2).
+ * {@code db-indices/<db>/<table>/index.info.json} (docs/format.md, "Table index"): every file of one table, sorted by
+ * id. The server keeps them in a set ordered by id, so two entries with the same id collapse into the first
+ * (docs/format.md, "File ids").
  */
 public record TableIndexDoc(String nodeId, TableRef table, List<ParquetFile> files, long latestSnapshotSeq) {
 

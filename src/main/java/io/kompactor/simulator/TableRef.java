@@ -2,7 +2,7 @@ package io.kompactor.simulator;
 
 import java.util.Comparator;
 
-/** A table by its catalog ids. Core's metadata never names tables, only ids (format doc §2.1). */
+/** A table by its catalog ids. Core's metadata never names tables, only ids (docs/format.md, "Serde layout"). */
 public record TableRef(long dbId, long tableId) implements Comparable<TableRef> {
     private static final Comparator<TableRef> ORDER =
             Comparator.comparingLong(TableRef::dbId).thenComparingLong(TableRef::tableId);

@@ -8,9 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code table-snapshots/<db>/<table>/<seq:020>.info.json} (format doc §2.6): one snapshot's files and removed
- * ids for one table, with the ids and totals flattened into the object. Transient: merged into the table index,
- * then deleted (§3.5).
+ * {@code table-snapshots/<db>/<table>/<seq:020>.info.json} (docs/format.md, "Table index"): one snapshot's files and
+ * removed ids for one table, with the ids and totals flattened into the object. Transient: merged into the table index,
+ * then deleted.
  */
 record TableSnapshotDoc(String nodeId, TableRef table, long snapshotSeq, List<ParquetFile> files,
                         List<Long> removedIds) {

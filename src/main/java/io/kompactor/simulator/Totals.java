@@ -6,8 +6,8 @@ import java.util.Collection;
 
 /**
  * The size, row and time totals every document carries next to its files. What an empty list gives differs by
- * document: snapshots and checkpoints keep {@code i64::MAX / i64::MIN} (format doc §2.3), the table index uses
- * {@code IndexMetadata::empty()} = {@code {0, 0, i64::MAX, 0}} (§2.6).
+ * document: snapshots and checkpoints keep {@code i64::MAX / i64::MIN} and the table index uses
+ * {@code IndexMetadata::empty()} = {@code {0, 0, i64::MAX, 0}} (docs/format.md, "Totals").
  */
 record Totals(long sizeBytes, long rowCount, long minTime, long maxTime) {
     static final Totals EMPTY_SNAPSHOT = new Totals(0, 0, Long.MAX_VALUE, Long.MIN_VALUE);

@@ -7,7 +7,7 @@ import java.util.TreeMap;
 
 /**
  * The in-memory buffer: rows in write order per (table, gen1 chunk). A snapshot persists one file per chunk
- * (format doc §4.1) and empties the buffer.
+ * (docs/format.md, "Fields and eras") and empties the buffer.
  */
 final class WriteBuffer {
     /** One (table, chunk_time) of buffered rows, in write order. */
@@ -32,8 +32,8 @@ final class WriteBuffer {
     }
 
     /**
-     * {@code t - t % gen1} (§1.3, {@code chunk_time_for_timestamp}). Java's {@code %} truncates toward zero like
-     * Rust's, so a negative time maps to the same bucket start the server computes.
+     * {@code t - t % gen1} ({@code chunk_time_for_timestamp}, docs/format.md, "Layout of a data dir"). Java's {@code %}
+     * truncates toward zero like Rust's, so a negative time maps to the same bucket start the server computes.
      */
     static long chunkTime(long timeNs, long gen1Ns) {
         return timeNs - timeNs % gen1Ns;

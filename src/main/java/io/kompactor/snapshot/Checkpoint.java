@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** A parsed {@code snapshot-checkpoints/YYYY-MM/<u64::MAX - last_seq>.checkpoint.json} (3.8.2+, §2.5). */
+/**
+ * A parsed {@code snapshot-checkpoints/YYYY-MM/<u64::MAX - last_seq>.checkpoint.json}
+ * (3.8.2+, docs/format.md, "Checkpoints").
+ */
 public record Checkpoint(MetadataDoc doc, String yearMonth, long lastSnapshotSequence,
                          Map<TableKey, List<ParquetFileEntry>> files, Set<Long> pendingRemovedIds) {
 

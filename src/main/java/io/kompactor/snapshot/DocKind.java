@@ -1,6 +1,9 @@
 package io.kompactor.snapshot;
 
-/** The server's metadata files that list parquet files, each with its own shape and totals rule (§2.2, §2.5, §2.6). */
+/**
+ * The server's metadata files that list parquet files, each with its own shape and totals rule (docs/format.md,
+ * "Snapshot JSON", "Checkpoints", "Table index").
+ */
 public enum DocKind {
     /** {@code snapshots/*.info.json}: {@code databases}, totals over its own files. */
     SNAPSHOT,

@@ -2,7 +2,7 @@ package io.kompactor.snapshot;
 
 import java.nio.file.Path;
 
-/** Where the server keeps a node's metadata under the data dir (§1.2). */
+/** Where the server keeps a node's metadata under the data dir (docs/format.md, "Layout of a data dir"). */
 public record HostLayout(Path dataDir, String host) {
     public Path nodeDir() {
         return dataDir.resolve(host);
@@ -37,7 +37,7 @@ public record HostLayout(Path dataDir, String host) {
                     .sorted()
                     .toList();
         } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(dataDir + ": cannot list: " + e.getMessage(), e);
+            throw new java.io.UncheckedIOException(dataDir + ": cannot list: " + io.kompactor.fs.FileOps.reason(e), e);
         }
     }
 }

@@ -109,7 +109,7 @@ public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<Che
         try (Stream<Path> s = Files.walk(dir, depth)) {
             return s.filter(Files::isRegularFile).sorted().toList();
         } catch (IOException e) {
-            throw new MetadataException(dir + ": cannot list: " + e.getMessage(), e);
+            throw new MetadataException(dir + ": cannot list: " + io.kompactor.fs.FileOps.reason(e), e);
         }
     }
 
@@ -132,7 +132,7 @@ public record HostMetadata(HostLayout layout, List<Snapshot> snapshots, List<Che
         return docs;
     }
 
-    /** Largest file id listed anywhere: ids must stay unique across all of them (§3.9 step 4). */
+    /** Largest file id listed anywhere: ids must stay unique across all of them (docs/format.md, "File ids"). */
     public long maxFileId() {
         long max = -1;
         for (MetadataDoc d : allDocs()) {

@@ -38,7 +38,7 @@ public final class Json {
         } catch (NoSuchFileException e) {
             throw new MetadataException(file + ": file not found");
         } catch (IOException e) {
-            throw new MetadataException(file + ": cannot read: " + e.getMessage(), e);
+            throw new MetadataException(file + ": cannot read: " + io.kompactor.fs.FileOps.reason(e), e);
         }
         return parseObject(bytes, file.toString());
     }

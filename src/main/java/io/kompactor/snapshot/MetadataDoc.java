@@ -214,8 +214,9 @@ public record MetadataDoc(Path file, DocKind kind, ObjectNode json, FileTime mti
     }
 
     /**
-     * Totals are sums over the listed files (§2.3); an empty snapshot or checkpoint keeps the server's defaults
-     * (i64::MAX / i64::MIN), an empty table index has {@code IndexMetadata::empty()} = {0, 0, i64::MAX, 0}.
+     * Totals are sums over the listed files (docs/format.md, "Totals"); an empty snapshot or checkpoint keeps the
+     * server's defaults (i64::MAX / i64::MIN), an empty table index has {@code IndexMetadata::empty()} =
+     * {0, 0, i64::MAX, 0}.
      */
     private static void recomputeTotals(ObjectNode json, DocKind kind, Map<TableKey, List<ParquetFileEntry>> files) {
         Collection<ParquetFileEntry> all = files.values().stream().flatMap(List::stream).toList();

@@ -85,7 +85,10 @@ public record ServerView(String host, Map<TableKey, List<ParquetFileEntry>> visi
         }
     }
 
-    /** The loader takes the first path per month in lexicographic order, i.e. the highest sequence (§2.5). */
+    /**
+     * The loader takes the first path per month in lexicographic order, i.e. the highest sequence
+     * (docs/format.md, "Checkpoints").
+     */
     static List<Checkpoint> latestPerMonth(List<Checkpoint> all) {
         Map<String, Checkpoint> perMonth = new TreeMap<>();
         for (Checkpoint c : all) {

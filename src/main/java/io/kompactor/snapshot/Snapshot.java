@@ -69,7 +69,7 @@ public record Snapshot(MetadataDoc doc, long sequence, String nodeId, SnapshotEr
         throw new MetadataException(where + ": not an InfluxDB 3 snapshot (no version, node_id, writer_id or host_id)");
     }
 
-    /** {@code u64::MAX - seq}, zero-padded to 20 digits: the server's file stem (§1.3). */
+    /** {@code u64::MAX - seq}, zero-padded to 20 digits: the server's file stem (docs/format.md, "Fields and eras"). */
     public static String fileStem(long seq) {
         String s = Long.toUnsignedString(-1L - seq);
         return "0".repeat(20 - s.length()) + s;

@@ -1,6 +1,6 @@
 package io.kompactor.snapshot;
 
-/** Snapshot JSON formats by server version (§0 timeline, §2.2). */
+/** Snapshot JSON formats by server version (docs/format.md, "Fields and eras"). */
 public enum SnapshotEra {
     /** November 2024: {@code host_id}, no {@code version}. */
     PRE_ALPHA,
@@ -13,7 +13,10 @@ public enum SnapshotEra {
     /** 3.2 and later: {@code "version": "1"} with {@code removed_files}. */
     V1_REMOVED_FILES;
 
-    /** How many snapshot files a restarting server of this era loads by default (§3.2). */
+    /**
+     * How many snapshot files a restarting server of this era loads by default
+     * (docs/format.md, "How many snapshots").
+     */
     public int defaultLoadedSnapshots() {
         return this == V1_REMOVED_FILES ? 4383 : 1000;
     }

@@ -1,6 +1,6 @@
 package io.kompactor.verify;
 
-import io.kompactor.merge.MergeException;
+import io.kompactor.parquet.ParquetFileException;
 import io.kompactor.parquet.ArrowSchemaInfo;
 import io.kompactor.parquet.ArrowSchemas;
 import io.kompactor.parquet.ColumnSpec;
@@ -32,9 +32,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Checks what the server relies on (format §3.6): every listed file exists with its exact size, row count and time
- * range; totals add up; ids are unique; no file holds a duplicate (tags, time) key; checkpoints and the table index
- * agree with the snapshots. Reads only.
+ * Checks what the server relies on (docs/format.md, "Query path"): every listed file exists with its exact size, row
+ * count and time range; totals add up; ids are unique; no file holds a duplicate (tags, time) key; checkpoints and
+ * the table index agree with the snapshots. Reads only.
  */
 public final class Verifier {
     private final Connection duckdb;
@@ -100,7 +100,7 @@ public final class Verifier {
                 }
                 long twice = sharedKeys(dataDir.resolve(c.path()), dataDir.resolve(f.path()), f.minTime(), f.maxTime());
                 if (twice > 0) {
-                    warnings.add("table " + table + ": " + twice + " key(s) of " + f.path() + " repeat keys of compacted "
+                    warnings.add("table " + table + ": " + io.kompactor.config.Units.count(twice, "key") + " of " + f.path() + " repeat keys of compacted "
                             + c.path() + " in another partition: a query returns those rows twice until the window is "
                             + "compacted again");
                 }
@@ -235,7 +235,7 @@ public final class Verifier {
         ParquetFacts f;
         try {
             f = inspector.inspect(duckdb, p);
-        } catch (MergeException ex) {
+        } catch (ParquetFileException ex) {
             problems.add(ex.getMessage());
             return;
         }
@@ -275,7 +275,7 @@ public final class Verifier {
                 rs.next();
                 long dups = rs.getLong(1);
                 if (dups > 0) {
-                    problems.add(p + ": " + dups + " duplicate (tags, time) key(s); the server does not de-duplicate within a file");
+                    problems.add(p + ": " + io.kompactor.config.Units.count(dups, "duplicate (tags, time) key") + "; the server does not de-duplicate within a file");
                 }
             }
         } catch (SQLException ex) {

@@ -6,7 +6,6 @@ import io.kompactor.testing.TableRows;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,15 +31,8 @@ class ContinuousCompactionTest {
         Path data = Files.createDirectories(tmp.resolve("data"));
         FixtureDrops drops = FixtureDrops.of("core-3.6", tmp.resolve("source"), data, "node0");
         Map<String, TableRows> expected = new ServerOracle().load(drops.source, "node0");
-        int port;
-        try (ServerSocket s = new ServerSocket(0)) {
-            port = s.getLocalPort();
-        }
-        KompactorApp app = TestDaemon.app(data)
-                .override("camel.management.enabled", "true")
-                .override("camel.management.port", Integer.toString(port))
-                .override("camel.management.host", "127.0.0.1")
-                .override("camel.metrics.enabled", "true");
+        int port = TestDaemon.freePort();
+        KompactorApp app = TestDaemon.withManagement(TestDaemon.app(data), port);
         try (TestDaemon d = TestDaemon.start(app, Map.of())) {
             // first half in a burst: one debounce group; nothing is compacted while snapshots keep coming
             for (int i = 0; i < 12; i++) {

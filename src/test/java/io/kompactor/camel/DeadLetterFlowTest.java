@@ -41,9 +41,11 @@ class DeadLetterFlowTest {
         String bad = "node0/dbs/0/1/2025-01-26/01-00/0000000007.parquet";
         Path badFile = data.resolve(bad);
         byte[] good = Files.readAllBytes(badFile);
-        byte[] garbage = new byte[good.length];
-        Arrays.fill(garbage, (byte) 7);
-        Files.write(badFile, garbage);
+        // pages broken, footer intact: the input checks pass and DuckDB fails inside the merge with an error that
+        // does not name the file (the merge finds it by decoding each input)
+        byte[] broken = good.clone();
+        Arrays.fill(broken, 200, 700, (byte) 0x55);
+        Files.write(badFile, broken);
 
         DeadLetterStore store = new DeadLetterStore(StateDir.defaultFor(data));
         try (TestDaemon d = TestDaemon.start(TestDaemon.app(data).override("kompactor.retries", "1"), Map.of())) {
@@ -53,8 +55,22 @@ class DeadLetterFlowTest {
             assertEquals("node0", dl.host());
             assertEquals(0, dl.dbId());
             assertEquals(1, dl.tableId());
-            assertTrue(dl.message().contains("0000000007.parquet"), dl.message());
+            // the record leads with the failing file and the cause; the inputs are a list of their own
+            assertEquals(bad, dl.file());
+            assertTrue(dl.message().startsWith(bad + ": unreadable data"), dl.message());
+            assertEquals(1, dl.message().lines().count(), dl.message());
+            assertTrue(dl.inputs().size() > 2);
+            dl.inputs().stream().filter(i -> !i.path().equals(bad)).forEach(i -> {
+                assertFalse(dl.message().contains(i.path()), "an input in the message: " + dl.message());
+                dl.detail().forEach(l -> assertFalse(l.contains(i.path()), "an input in the detail: " + l));
+            });
+            assertTrue(dl.toString().startsWith(dl.message() + " [node0 0/1 "), dl.toString());
             assertTrue(dl.exceptionClass().endsWith("MergeException"), dl.exceptionClass());
+            // DuckDB's statement error is in the stack, but it is not the file's cause and is not listed as one
+            assertTrue(dl.stack().contains("java.sql.SQLException"), dl.stack());
+            assertTrue(dl.causes().stream().noneMatch(c -> c.contains("SQLException")), dl.causes().toString());
+            String raw = Files.readString(store.dir().resolve(dl.id() + ".json"));
+            assertTrue(raw.indexOf("\"message\"") < raw.indexOf("\"inputs\""), "the record leads with the message");
             assertEquals(2, dl.attempts(), "1 attempt + 1 retry");
             assertEquals("plan-host", dl.routeId(), "the route whose step (direct:compact) failed");
             assertTrue(dl.inputs().stream().anyMatch(i -> i.path().equals(bad)), "the plan's inputs name the file");

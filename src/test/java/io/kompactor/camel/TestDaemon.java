@@ -64,6 +64,21 @@ final class TestDaemon implements AutoCloseable {
                 .override("camel.metrics.enabled", "false");
     }
 
+    /** A free local port, for a daemon's management server. */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** Health and Prometheus metrics on 127.0.0.1:{@code port} (/observe/health, /observe/metrics). */
+    static KompactorApp withManagement(KompactorApp app, int port) {
+        return app.override("camel.management.enabled", "true")
+                .override("camel.management.port", Integer.toString(port))
+                .override("camel.management.host", "127.0.0.1")
+                .override("camel.metrics.enabled", "true");
+    }
+
     static TestDaemon start(KompactorApp app, Map<String, Object> beans) throws Exception {
         Main main = app.build();
         beans.forEach(main::bind);

@@ -14,6 +14,18 @@ public record CliRun(int exitCode, String out, String err) {
         return new CliRun(rc, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The command line of a separate JVM running the CLI with the test class path. DuckDB unpacks its native library
+     * into java.io.tmpdir and a killed JVM leaves it there: {@code tmp} keeps it in the test's temp dir.
+     */
+    public static java.util.List<String> javaCommand(java.nio.file.Path tmp, String... args) {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), KompactorCli.class.getName()));
+        cmd.addAll(java.util.List.of(args));
+        return cmd;
+    }
+
     public String all() {
         return out + err;
     }

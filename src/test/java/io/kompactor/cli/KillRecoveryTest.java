@@ -9,7 +9,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -29,10 +28,8 @@ class KillRecoveryTest {
         Path dataDir = Fixtures.copy("core-3.9", tmp.resolve("d"));
         var before = new ServerOracle().load(dataDir, "node0");
 
-        // DuckDB unpacks its native library into java.io.tmpdir and a halted JVM leaves it there: keep it in @TempDir.
-        Process p = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"), KompactorCli.class.getName(),
-                "compact", dataDir.toString(), "--hosts", "node0", "--fault", "halt:" + change))
+        Process p = new ProcessBuilder(CliRun.javaCommand(tmp, "compact", dataDir.toString(), "--hosts", "node0",
+                "--fault", "halt:" + change))
                 .redirectErrorStream(true).redirectOutput(tmp.resolve("halted.log").toFile()).start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "halted run did not end");
         assertEquals(137, p.exitValue(), "the JVM was halted at change " + change);

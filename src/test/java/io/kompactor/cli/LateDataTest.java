@@ -49,7 +49,7 @@ class LateDataTest {
         // until the next run the late upserts sit in another partition than the compacted file: rows show twice
         CliRun warned = CliRun.of("verify", compacted.toString(), "--hosts", HOST);
         assertEquals(0, warned.exitCode(), warned::toString);
-        assertTrue(warned.out().contains("WARNING node0: table 0/1: 15 key(s)") && warned.out().contains("twice"),
+        assertTrue(warned.out().contains("WARNING node0: table 0/1: 15 keys") && warned.out().contains("twice"),
                 warned::toString);
         assertEquals(1, CliRun.of("verify", compacted.toString(), "--hosts", HOST, "--strict").exitCode());
         CliRun second = CliRun.of("compact", compacted.toString(), "--hosts", HOST);

@@ -41,7 +41,7 @@ class LatePolicyTest {
         late(pristine, data, sources.get(3), true);
         CliRun waits = CliRun.of("compact", data.toString(), "--hosts", HOST, "--verbose");
         assertEquals(0, waits.exitCode(), waits::toString);
-        assertTrue(waits.out().contains("nothing to compact") && waits.out().contains("1 late file(s) beside the compacted one wait"),
+        assertTrue(waits.out().contains("nothing to compact") && waits.out().contains("1 late file beside the compacted one wait"),
                 waits::toString);
         assertEquals(2, visible(data, "0/1"));
         sameRows(pristine, data);

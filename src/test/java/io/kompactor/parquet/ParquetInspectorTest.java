@@ -1,6 +1,5 @@
 package io.kompactor.parquet;
 
-import io.kompactor.merge.MergeException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,12 +91,13 @@ class ParquetInspectorTest {
         Files.write(tiny, new byte[]{'P', 'A', 'R'});
         assertMessage(tiny, "not a parquet file");
 
-        // the statement failures above must not poison the connection (notes 5.6)
+        // the statement failures above must not poison the connection
+        // (docs/architecture.md, "DuckDB facts the merge relies on")
         assertEquals(1, inspector.inspect(c, good).rowCount());
     }
 
     private void assertMessage(Path file, String problem) {
-        MergeException e = assertThrows(MergeException.class, () -> inspector.inspect(c, file));
+        ParquetFileException e = assertThrows(ParquetFileException.class, () -> inspector.inspect(c, file));
         assertTrue(e.getMessage().startsWith(file + ": "), e.getMessage());
         assertTrue(e.getMessage().contains(problem), e.getMessage());
     }

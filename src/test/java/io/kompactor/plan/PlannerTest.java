@@ -216,7 +216,7 @@ class PlannerTest {
         assertEquals(1, hp.plans().size());
         assertEquals(List.of(3L, 4L, 5L), ids(hp.plans().get(0)));
         assertEquals(3, hp.view().loadedSnapshots());
-        assertTrue(hp.notes().stream().anyMatch(n -> n.contains("2 older snapshot(s)")), hp.notes().toString());
+        assertTrue(hp.notes().stream().anyMatch(n -> n.contains("2 older snapshots")), hp.notes().toString());
     }
 
     @Test

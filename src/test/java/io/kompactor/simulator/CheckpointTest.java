@@ -22,7 +22,10 @@ import static io.kompactor.simulator.SimTesting.tree;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Checkpoints the running server writes from its memory (format doc §2.5, §3.11). */
+/**
+ * Checkpoints the running server writes from its memory
+ * (docs/format.md, "Checkpoints", "What a running server writes later").
+ */
 class CheckpointTest {
     /** What a compactor's commit would leave: the originals gone from the snapshots, one compacted file instead. */
     private static final ParquetFile COMPACTED = new ParquetFile(1L << 62,

@@ -12,7 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Buffer chunks and their de-duplication and order (format doc §1.3, §4.3). */
+/**
+ * Buffer chunks and their de-duplication and order
+ * (docs/format.md, "Layout of a data dir", "Parquet files written by Core").
+ */
 class ChunkWriterTest {
     @Test
     void chunkTimeTruncatesTowardZeroAsRustDoes() {

@@ -15,7 +15,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The simulator writes the server's JSON byte for byte (format doc §2.2, §2.3, §2.5, §2.6) and reads every era. */
+/**
+ * The simulator writes the server's JSON byte for byte and reads every era
+ * (docs/format.md, "Snapshot JSON", "Checkpoints", "Table index").
+ */
 class DocumentsTest {
     private final Path node = Fixtures.dataDir("core-3.9").resolve("node0");
 

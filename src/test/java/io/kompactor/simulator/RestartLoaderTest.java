@@ -20,7 +20,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The restart load of format doc §3.1–§3.4 on the fixtures and on data dirs built around its edge cases. */
+/**
+ * The restart load (docs/format.md, "How a restarting server loads files") on the fixtures and on data dirs
+ * built around its edge cases.
+ */
 class RestartLoaderTest {
     @TempDir
     Path tmp;
@@ -54,7 +57,7 @@ class RestartLoaderTest {
         removeInSnapshot(node, 23, new TableRef(0, 0), first);
 
         LoadedState server = RestartLoader.load(dir, "node0", LoadOptions.server());
-        assertTrue(has(server, new TableRef(0, 0), first.id()), "§3.4: the removal runs before the file is added");
+        assertTrue(has(server, new TableRef(0, 0), first.id()), "fold: the removal runs before the file is added");
         LoadedState referee = RestartLoader.load(dir, "node0", LoadOptions.referee());
         assertFalse(has(referee, new TableRef(0, 0), first.id()));
         assertEquals(109, referee.files().fileCount());

@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The table index and the retention task (format doc §3.5, §3.11). */
+/** The table index and the retention task (docs/format.md, "Table index", "What a running server writes later"). */
 class RetentionTest {
     private static final TableRef CPU = new TableRef(0, 0);
 

@@ -13,8 +13,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Reads the {@code iox::column::type} of every field from a base64 {@code ARROW:schema} value (format doc §4.1),
- * straight from the flatbuffer so the oracle shares no code with the product's schema handling.
+ * Reads the {@code iox::column::type} of every field from a base64 {@code ARROW:schema} value (docs/format.md,
+ * "Parquet files written by Core"), straight from the flatbuffer so the oracle shares no code with the product's schema
+ * handling.
  */
 final class ArrowTags {
     static final String KEY = "iox::column::type";

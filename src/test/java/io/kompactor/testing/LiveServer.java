@@ -16,9 +16,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The live-server stand-in of the daemon tests: the server simulator (format doc §3, §3.11) on a simulated clock,
- * with a small workload — a few series of two tables written every 10 minutes, some points late and some upserting
- * — and the ledger of everything it ever persisted, for the expected query results.
+ * The live-server stand-in of the daemon tests: the server simulator (docs/format.md,
+ * "How a restarting server loads files", "What a running server writes later") on a simulated clock, with a small
+ * workload — a few series of two tables written every 10 minutes, some points late and some upserting — and the ledger
+ * of everything it ever persisted, for the expected query results.
  */
 public final class LiveServer implements AutoCloseable {
     public static final String HOST = "node0";

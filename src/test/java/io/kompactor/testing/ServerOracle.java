@@ -19,8 +19,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The referee: what a restarted InfluxDB 3 Core server would return for every table of a data dir. File visibility
- * follows the format doc (§3.2–3.4, see {@link VisibleFiles}); rows are de-duplicated on (tags, time) keeping per
- * field the last non-null value in write order (§3.6, §4.3). Built only on the doc, Jackson and DuckDB.
+ * follows the restart load (docs/format.md, "How a restarting server loads files"; see {@link VisibleFiles}); rows are
+ * de-duplicated on (tags, time) keeping per field the last non-null value in write order (docs/format.md, "Query path",
+ * "Parquet files written by Core"). Built only on docs/format.md, Jackson and DuckDB.
  */
 public final class ServerOracle {
 
@@ -144,7 +145,10 @@ public final class ServerOracle {
         return new TableRows(rows.size(), columns, rows);
     }
 
-    /** A file's own duplicates are never de-duplicated by the server (§3.6): treat one as a broken data dir. */
+    /**
+     * A file's own duplicates are never de-duplicated by the server (docs/format.md, "Query path"): treat one as a
+     * broken data dir.
+     */
     private static void rejectDuplicateKeysWithinAFile(Connection c, List<String> paths, List<String> key) throws SQLException {
         String cols = String.join(", ", key.stream().map(ServerOracle::q).toList());
         String sql = "SELECT filename, count(*) FROM read_parquet(?, union_by_name=true, filename=true) GROUP BY filename, "

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The oracle agrees with the query results the fixture README states for each fixture data dir, and follows the
- * loading rules of the format doc where the fixtures alone would not tell (checkpoints, N window, removals).
+ * loading rules (docs/format.md, "How a restarting server loads files") where the fixtures alone would not tell
+ * (checkpoints, N window, removals).
  */
 class ServerOracleTest {
     static final ObjectMapper MAPPER = new ObjectMapper();

@@ -16,9 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * A data dir whose files of one window are listed by the checkpoints of two months: the server files a snapshot under
- * the month it was persisted in (its mtime, format doc §2.5), so late or slow persists of the same data land in the
- * next month's checkpoint. The older half of the snapshots gets a January mtime, the newer half February; then a 3.9
- * server start (the simulator) builds one checkpoint per month from them.
+ * the month it was persisted in (its mtime, docs/format.md, "Checkpoints"), so late or slow persists of the same data
+ * land in the next month's checkpoint. The older half of the snapshots gets a January mtime, the newer half February;
+ * then a 3.9 server start (the simulator) builds one checkpoint per month from them.
  */
 public final class TwoMonths {
     private TwoMonths() {

@@ -13,15 +13,17 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Which parquet files a restarted server lists: the server simulator's restart load ({@link RestartLoader}, format
- * doc §3.1–3.4), so that the referee and the simulated server share ONE model of a restart. The simulator depends
- * on nothing of the product's metadata code, which keeps the referee independent of what it referees.
+ * Which parquet files a restarted server lists: the server simulator's restart load ({@link RestartLoader};
+ * docs/format.md, "How a restarting server loads files"), so that the referee and the simulated server share ONE
+ * model of a restart. The simulator depends on nothing of the product's metadata code, which keeps the referee
+ * independent of what it referees.
  *
  * <p>The referee loads with {@link LoadOptions#referee()}: the era's default N, the checkpoint overlap filter, and
- * removals applied after all additions, by id, whatever snapshot they come from (the table index's rule, §3.5).
- * The server's own newest-first fold can miss removals between snapshots (§3.4); the compactor must not rely on
- * either behaviour, and the order-independent rule is the one its planner uses. Both rules give the fixture
- * README's counts, since no fixture snapshot removes anything.
+ * removals applied after all additions, by id, whatever snapshot they come from (the table index's rule,
+ * docs/format.md, "Table index"). The server's own newest-first fold can miss removals between snapshots
+ * (docs/format.md, "removed_files and the newest-first fold"); the compactor must not rely on either behaviour, and the
+ * order-independent rule is the one its planner uses. Both rules give the fixture README's counts, since no fixture
+ * snapshot removes anything.
  */
 final class VisibleFiles {
     private VisibleFiles() {
