@@ -57,10 +57,11 @@ public final class Bench {
     }
 
     /** {@code bench --continuous}: the daemon beside a simulated live server ({@link ContinuousBench}). */
-    public static ObjectNode continuous(int days, long rowsPerDay, double lateShare, Map<String, String> settings,
-                                        Path workDir, boolean keep, PrintWriter out) throws Exception {
+    public static ObjectNode continuous(double days, long rowsPerDay, double lateShare, java.time.Duration maxLate,
+                                        Map<String, String> settings, Path workDir, boolean keep, PrintWriter out)
+            throws Exception {
         ContinuousBench.Options d = ContinuousBench.Options.defaults();
-        return new ContinuousBench(new ContinuousBench.Options(days, rowsPerDay, lateShare, workDir, keep, settings,
+        return new ContinuousBench(new ContinuousBench.Options(days, rowsPerDay, lateShare, maxLate, workDir, keep, settings,
                 d.syncTimeoutSeconds()), out).run();
     }
 

@@ -63,10 +63,10 @@ final class ContinuousBench {
     static final long SEED = 20_250_303L;
 
     /** What to run; {@code settings} are daemon settings on top of the defaults (as {@code run -D}). */
-    record Options(int days, long rowsPerDay, double lateShare, Path workDir, boolean keep, Map<String, String> settings,
-                   long syncTimeoutSeconds) {
+    record Options(double days, long rowsPerDay, double lateShare, Duration maxLate, Path workDir, boolean keep,
+                   Map<String, String> settings, long syncTimeoutSeconds) {
         static Options defaults() {
-            return new Options(3, 500_000, 0.15, null, false, Map.of(), 300);
+            return new Options(3, 500_000, 0.15, Duration.ofHours(12), null, false, Map.of(), 300);
         }
     }
 
@@ -104,8 +104,8 @@ final class ContinuousBench {
     }
 
     /** Steps after the measured days: the last late file of the last measured window, its longest wait, and settle. */
-    static long drainSteps(Duration settle, Duration maxWait) {
-        long ns = (Workload.MAX_LATE_STEPS + 1) * Workload.GEN1_NS + maxWait.toNanos() + settle.toNanos();
+    static long drainSteps(int maxLateSteps, Duration settle, Duration maxWait) {
+        long ns = (maxLateSteps + 1L) * Workload.GEN1_NS + maxWait.toNanos() + settle.toNanos();
         return (ns + Workload.GEN1_NS - 1) / Workload.GEN1_NS + 1;
     }
 
@@ -122,17 +122,18 @@ final class ContinuousBench {
         long windowNs = policy.windowNanos();
         long settleNs = policy.settle().toNanos();
         long debounceNs = config.longOf("kompactor.debounce-ms") * 1_000_000L;
-        long dataSteps = options.days() * (86_400_000_000_000L / Workload.GEN1_NS);
-        long steps = dataSteps + drainSteps(policy.settle(), policy.late().maxWait());
+        long dataSteps = Math.max(1, Math.round(options.days() * (86_400_000_000_000L / Workload.GEN1_NS)));
+        int maxLateSteps = (int) Math.max(Workload.MIN_LATE_STEPS, options.maxLate().toNanos() / Workload.GEN1_NS);
+        long steps = dataSteps + drainSteps(maxLateSteps, policy.settle(), policy.late().maxWait());
         long startNs = START.getEpochSecond() * 1_000_000_000L;
         long measuredEnd = startNs + dataSteps * Workload.GEN1_NS;
-        Workload w = new Workload(startNs, steps, options.rowsPerDay(), options.lateShare(), SERIES, SEED);
+        Workload w = new Workload(startNs, steps, options.rowsPerDay(), options.lateShare(), maxLateSteps, SERIES, SEED);
 
         out.printf(Locale.ROOT, "kompactor bench --continuous in %s%n", work);
-        out.printf(Locale.ROOT, "%d day(s) measured + %.1f h drain, %,d rows/day (%,d per 10-minute file), late files "
-                        + "%.0f%% of files (%d, %d upserting), window %d h, settle %s, late policy: max-share %s, "
-                        + "max-files %d, max-wait %s%n", options.days(), (steps - dataSteps) / 6.0, options.rowsPerDay(),
-                w.rowsPerBucket(), 100 * options.lateShare(), w.lateFiles(), w.upsertFiles(), policy.windowHours(),
+        out.printf(Locale.ROOT, "%s day(s) measured + %.1f h drain, %,d rows/day (%,d per 10-minute file), late files "
+                        + "%.0f%% of files (%d, %d upserting, 10 min to %d min late), window %d h, settle %s, late policy: max-share %s, "
+                        + "max-files %d, max-wait %s%n", BenchPhase.round(options.days()), (steps - dataSteps) / 6.0, options.rowsPerDay(),
+                w.rowsPerBucket(), 100 * options.lateShare(), w.lateFiles(), w.upsertFiles(), 10 * maxLateSteps, policy.windowHours(),
                 policy.settle(), policy.late().maxShare(), policy.late().maxFiles(), policy.late().maxWait());
         out.flush();
 
@@ -267,6 +268,7 @@ final class ContinuousBench {
         r.put("drain_hours", (steps - dataSteps) / 6.0);
         r.put("rows_per_day", options.rowsPerDay());
         r.put("late_share", options.lateShare());
+        r.put("max_late_s", options.maxLate().toSeconds());
         r.put("series", SERIES);
         r.put("seed", SEED);
         r.put("steps", steps);

@@ -52,7 +52,10 @@ final class DaemonProcess implements AutoCloseable {
             }
         }
         cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
+        // absolute: the child runs in workDir, and `java -jar target/kompactor.jar` gives a relative class path
+        cmd.add(java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString())
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         cmd.add(BenchDaemon.class.getName());
         settings.forEach((k, v) -> cmd.add(k + "=" + v));
         Files.createDirectories(workDir);

@@ -1,7 +1,6 @@
 package io.kompactor.bench;
 
 import io.kompactor.merge.MergeSettings;
-import io.kompactor.parquet.DuckDb;
 import io.kompactor.parquet.Sql;
 import io.kompactor.plan.CompactedName;
 import io.kompactor.simulator.Ledger;
@@ -65,7 +64,7 @@ final class ResultsCheck {
         Set<String> tables = new LinkedHashSet<>(written.keySet());
         tables.addAll(visible.keySet());
         Files.createDirectories(tmp);
-        try (Connection c = DuckDb.open(MergeSettings.defaults(tmp))) {
+        try (Connection c = MergeSettings.defaults(tmp).openDuckDb()) {
             for (String table : tables) {
                 List<LedgerEntry> w = written.getOrDefault(table, List.of());
                 List<ParquetFile> v = visible.getOrDefault(table, List.of());

@@ -24,7 +24,8 @@ import java.util.SplittableRandom;
 final class Workload {
     static final long GEN1_NS = 600_000_000_000L;
     static final int MIN_LATE_STEPS = 1;   // 10 minutes after the bucket's own persist
-    static final int MAX_LATE_STEPS = 72;  // 12 hours
+    /** The default latest arrival: 12 hours after the bucket (issue 9's default scenario). */
+    static final int DEFAULT_MAX_LATE_STEPS = 72;
     static final double UPSERT_SHARE = 0.1;
 
     /** A late file: the bucket it lands in, the step (bucket index) at whose end it is persisted, and its kind. */
@@ -39,14 +40,17 @@ final class Workload {
     private final Map<Long, List<LateFile>> due = new LinkedHashMap<>();
     private final int lateFiles;
     private final int upsertFiles;
+    private final int maxLateSteps;
 
     /**
      * @param startNs     the first bucket's start (a UTC midnight)
      * @param buckets     buckets written (on-time files)
      * @param rowsPerDay  on-time rows per day, over all series
      * @param lateShare   late files over all files, e.g. 0.15
+     * @param maxLateSteps the latest a late file arrives, in 10-minute steps after its bucket's own file
      */
-    Workload(long startNs, long buckets, long rowsPerDay, double lateShare, int series, long seed) {
+    Workload(long startNs, long buckets, long rowsPerDay, double lateShare, int maxLateSteps, int series, long seed) {
+        this.maxLateSteps = Math.max(MIN_LATE_STEPS, maxLateSteps);
         this.startNs = startNs;
         this.series = series;
         this.seed = seed;
@@ -62,7 +66,7 @@ final class Workload {
         for (long b = 0; b < buckets; b++) {
             int n = (int) Math.floor(perBucketLate) + (r.nextDouble() < perBucketLate - Math.floor(perBucketLate) ? 1 : 0);
             for (int i = 0; i < n; i++) {
-                long step = b + MIN_LATE_STEPS + r.nextInt(MAX_LATE_STEPS - MIN_LATE_STEPS + 1);
+                long step = b + MIN_LATE_STEPS + r.nextInt(this.maxLateSteps - MIN_LATE_STEPS + 1);
                 boolean upsert = r.nextDouble() < UPSERT_SHARE;
                 due.computeIfAbsent(step, k -> new ArrayList<>()).add(new LateFile(b, step, upsert, i));
                 late++;
@@ -71,6 +75,10 @@ final class Workload {
         }
         this.lateFiles = late;
         this.upsertFiles = upserts;
+    }
+
+    int maxLateSteps() {
+        return maxLateSteps;
     }
 
     long bucketStart(long bucket) {

@@ -77,9 +77,14 @@ public final class BenchCommand implements Callable<Integer> {
     boolean continuous;
 
     @Option(names = "--days", paramLabel = "<n>", defaultValue = "3",
-            description = "--continuous: simulated days of writes that are measured; the run goes on until their "
+            description = "--continuous: simulated days of writes that are measured (fractions too, e.g. 0.25); the run goes on until their "
                     + "windows are done (default: ${DEFAULT-VALUE}).")
-    int days;
+    double days;
+
+    @Option(names = "--max-late", paramLabel = "<duration>", defaultValue = "12h",
+            description = "--continuous: the latest a late file arrives after its own 10 minutes, e.g. 12h, 90m "
+                    + "(default: ${DEFAULT-VALUE}; the earliest is 10 min).")
+    String maxLate;
 
     @Option(names = "--rows-per-day", paramLabel = "<n>", defaultValue = "500000",
             description = "--continuous: on-time rows per simulated day (default: ${DEFAULT-VALUE}).")
@@ -147,8 +152,18 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         ObjectNode r;
         if (continuous) {
-            if (days < 1 || rowsPerDay < 1000 || lateShare < 0 || lateShare >= 0.9) {
-                throw new UsageException("need --days >= 1, --rows-per-day >= 1000 and 0 <= --late-share < 0.9");
+            if (!(days >= 1.0 / 144) || days > 3650 || rowsPerDay < 1000 || lateShare < 0 || lateShare >= 0.9) {
+                throw new UsageException("need --days of at least 10 minutes (0.007), --rows-per-day >= 1000 and "
+                        + "0 <= --late-share < 0.9");
+            }
+            java.time.Duration late;
+            try {
+                late = io.kompactor.config.Units.duration(maxLate);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--max-late: " + e.getMessage());
+            }
+            if (late.compareTo(java.time.Duration.ofMinutes(10)) < 0) {
+                throw new UsageException("--max-late: at least 10m (late files arrive 10 minutes late at the earliest)");
             }
             java.util.Map<String, String> s = settings == null ? java.util.Map.of() : settings;
             for (String key : s.keySet()) {
@@ -161,7 +176,7 @@ public final class BenchCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            r = Bench.continuous(days, rowsPerDay, lateShare, s, workDir, keep, w);
+            r = Bench.continuous(days, rowsPerDay, lateShare, late, s, workDir, keep, w);
         } else {
             if (snapshots < 1 || idleSeconds < 1) {
                 throw new UsageException("need --snapshots >= 1 and --idle-seconds >= 1");

@@ -47,6 +47,10 @@ final class ReportPrinter implements ProgressListener {
             line.append(" (").append(p.tableName()).append(')');
         }
         line.append(" window ").append(Instant.ofEpochSecond(0, p.windowStart()));
+        // which table policy chose the plan and how (docs/operations.md, "Table policies"): the first thing to
+        // check when a --policy or kompactor.policy.* setting seems not to apply
+        line.append(" (").append(windowHours(p)).append(" h, policy ").append(p.policy())
+                .append(p.kind() == CompactionPlan.Kind.LATE ? ", late data" : "").append(')');
         line.append(": ").append(Units.count(p.inputs().size(), "file")).append(", ").append(Units.count(p.inputRows(), "row"))
                 .append(", ").append(Units.bytes(p.inputBytes()));
         if (o instanceof PlanOutcome.Planned x) {
@@ -132,6 +136,10 @@ final class ReportPrinter implements ProgressListener {
         }
     }
 
+    private static long windowHours(CompactionPlan p) {
+        return (p.windowEnd() - p.windowStart()) / 3_600_000_000_000L;
+    }
+
     private static ObjectNode toJson(RunReport r, Totals t) {
         JsonNodeFactory f = JsonNodeFactory.instance;
         ObjectNode root = f.objectNode();
@@ -151,6 +159,10 @@ final class ReportPrinter implements ProgressListener {
             n.put("window_start", Instant.ofEpochSecond(0, p.windowStart()).toString());
             n.put("window_start_ns", p.windowStart());
             n.put("window_end_ns", p.windowEnd());
+            n.put("window_hours", windowHours(p));
+            n.put("policy", p.policy());
+            n.put("kind", p.kind().name().toLowerCase(java.util.Locale.ROOT));
+            n.put("reason", p.reason());
             ArrayNode in = n.putArray("inputs");
             p.inputs().forEach(i -> in.add(i.entry().toJson()));
             n.put("input_files", p.inputs().size());

@@ -72,6 +72,31 @@ class DryRunTest {
         return out;
     }
 
+    /** Each plan names the policy that chose it and its window length, in the text lines and the JSON alike. */
+    @Test
+    void showsWhichPolicyAppliedToEachPlan() throws Exception {
+        Path data = Fixtures.copy("core-3.6", tmp.resolve("p"));
+        Map<Path, String> before = DataDirAssertions.tree(tmp);
+        CliRun text = CliRun.of("compact", data.toString(), "--dry-run", "--policy", "0/1:window-hours=6");
+        assertEquals(0, text.exitCode(), text::toString);
+        List<String> plans = text.out().lines().filter(l -> l.contains("] plan ")).toList();
+        assertEquals(4, plans.size(), text::toString);
+        assertEquals(1, plans.stream().filter(l -> l.contains(" table 1 window ") && l.contains(" db 0 ")
+                && l.contains("(6 h, policy cli-1)")).count(), text::toString);
+        assertEquals(3, plans.stream().filter(l -> l.contains("(24 h, policy default)")).count(), text::toString);
+
+        CliRun json = CliRun.of("compact", data.toString(), "--dry-run", "--json", "--window", "12",
+                "--policy", "0/*:window-hours=2");
+        assertEquals(0, json.exitCode(), json::toString);
+        Map<String, String> byTable = new TreeMap<>();
+        new ObjectMapper().readTree(json.out()).get("plans").forEach(p -> byTable.merge(
+                p.get("db_id") + "/" + p.get("table_id"), p.get("policy").asText() + " " + p.get("window_hours").asInt()
+                        + " " + p.get("kind").asText(), (a, b) -> a.equals(b) ? a : a + "|" + b));
+        assertEquals(Map.of("0/0", "cli-1 2 full", "0/1", "cli-1 2 full", "1/0", "default 12 full",
+                "1/1", "default 12 full"), byTable);
+        DataDirAssertions.assertSameTree(before, DataDirAssertions.tree(tmp), "the dry runs wrote something");
+    }
+
     @Test
     void verboseSaysWhyEachWindowWasLeftAlone() {
         Path data = Fixtures.copy("core-3.6", tmp.resolve("v"));
