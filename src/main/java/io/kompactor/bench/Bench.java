@@ -111,8 +111,11 @@ public final class Bench {
                 "data", g.nodupDir().toString(), "tmp", work.resolve("merge-tmp-nodup").toString(), "window", window)));
         phases.put("kompactor_e2e", phase(work, "kompactor_e2e", BenchPhase.E2E,
                 Map.of("data", g.dupDir().toString(), "window", window)));
-        BenchData.deleteTree(g.dupDir());
-        BenchData.deleteTree(g.nodupDir());
+        if (!options.keep()) {
+            // --keep keeps them: the data dir as the end-to-end phase compacted it, and its no-overlap twin
+            BenchData.deleteTree(g.dupDir());
+            BenchData.deleteTree(g.nodupDir());
+        }
 
         int planSnapshots = options.planSnapshots();
         int planFiles = planSnapshots * options.planFilesPerSnapshot();
@@ -282,6 +285,8 @@ public final class Bench {
                 cmd.add(a);
             }
         }
+        // the phase's log says what Kompactor did (plans, commits), as `run` logs it; the file is the phase's own
+        cmd.add("-Dkompactor.log.level=info");
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(BenchPhase.class.getName());

@@ -73,8 +73,10 @@ public final class BenchPhase {
             int eq = args[i].indexOf('=');
             params.put(args[i].substring(0, eq), args[i].substring(eq + 1));
         }
+        System.out.println("bench phase " + args[0] + " " + params);
         ObjectNode r = run(args[0], params);
         Files.write(Path.of(args[1]), Json.prettyBytes(r, true));
+        System.out.println("result: " + r);
         System.exit(0);
     }
 

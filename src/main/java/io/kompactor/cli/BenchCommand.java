@@ -58,7 +58,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Where to generate the data (default: a new temp dir, deleted afterwards). Needs about 5x the input size free.")
     Path workDir;
 
-    @Option(names = "--keep", description = "Keep the generated data and phase logs.")
+    @Option(names = "--keep", description = "Keep the work dir: the generated data (the data dir as the end-to-end phase "
+            + "compacted it, and its no-overlap twin), each phase's log and result; --continuous and --idle: the data "
+            + "dir, the server's ledger and the daemon's log.")
     boolean keep;
 
     @Option(names = "--in-process", description = "Run every phase in this JVM (peak RSS reset between phases via "

@@ -88,4 +88,27 @@ class BenchSmokeTest {
         assertTrue(r.get("window1_ratio").asDouble() > 0, r.toString());
         assertTrue(r.get("correct").asBoolean(), r.toString());
     }
+
+    /** {@code --keep} keeps the generated data (as the run left it) and a log of every phase that says what it did. */
+    @Test
+    void keepKeepsDataAndLogs(@TempDir Path tmp) throws Exception {
+        Path work = tmp.resolve("work");
+        StringWriter text = new StringWriter();
+        CommandLine cli = new CommandLine(new BenchCommand());
+        cli.setOut(new PrintWriter(text, true));
+        int rc = cli.execute("--rows", "20000", "--files", "4", "--work-dir", work.toString(), "--keep",
+                "--plan-snapshots", "10", "--plan-files-per-snapshot", "2");
+        assertEquals(0, rc, text.toString());
+        assertTrue(text.toString().contains("kept " + work.toAbsolutePath()), text.toString());
+        try (var files = Files.walk(work.resolve("data"))) {
+            List<Path> parquet = files.filter(f -> f.toString().endsWith(".parquet")).toList();
+            assertTrue(parquet.stream().anyMatch(f -> f.getFileName().toString().startsWith("kompacted-")),
+                    "the data dir as the end-to-end phase compacted it: " + parquet);
+        }
+        for (String phase : List.of("floor", "merge_dedup", "merge_no_overlap", "kompactor_e2e", "plan")) {
+            String log = Files.readString(work.resolve(phase + ".log"));
+            assertTrue(log.contains("bench phase ") && log.contains("result: {"), phase + ".log: " + log);
+            assertTrue(Files.exists(work.resolve(phase + ".result.json")), phase);
+        }
+    }
 }
