@@ -277,19 +277,8 @@ public final class Bench {
             throws IOException, InterruptedException {
         Path result = work.resolve(name + ".result.json");
         Path log = work.resolve(name + ".log");
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp")
-                    && !a.startsWith("-Xdebug")) {
-                cmd.add(a);
-            }
-        }
         // the phase's log says what Kompactor did (plans, commits), as `run` logs it; the file is the phase's own
-        cmd.add("-Dkompactor.log.level=info");
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.add(BenchPhase.class.getName());
+        List<String> cmd = ChildJvm.command(BenchPhase.class, List.of("-Dkompactor.log.level=info"));
         cmd.add(phase);
         cmd.add(result.toString());
         params.forEach((k, v) -> cmd.add(k + "=" + v));

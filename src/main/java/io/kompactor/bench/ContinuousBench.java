@@ -238,6 +238,8 @@ final class ContinuousBench {
         }
         long outAll = 0;
         long outMeasured = 0;
+        long outMeasuredLate = 0;
+        int fullMeasured = 0;
         long inputBytes = 0;
         int full = 0;
         int gathers = 0;
@@ -255,6 +257,11 @@ final class ContinuousBench {
                 outAll += o.sizeBytes();
                 if (Math.floorDiv(o.chunkTime(), windowNs) * windowNs + windowNs <= measuredEnd) {
                     outMeasured += o.sizeBytes();
+                    if (late) {
+                        outMeasuredLate += o.sizeBytes();
+                    } else {
+                        fullMeasured++;
+                    }
                 }
             }
             inputBytes += e.inputs().stream().mapToLong(ParquetFileEntry::sizeBytes).sum();
@@ -284,6 +291,12 @@ final class ContinuousBench {
         r.put("server_parquet_bytes_measured", serverMeasured);
         r.put("kompactor_parquet_bytes", outAll);
         r.put("kompactor_parquet_bytes_measured", outMeasured);
+        // the parts of write_amplification: merges of whole windows, and gathers of late files into one
+        r.put("write_amplification_full_merges", BenchPhase.round(serverMeasured == 0 ? Double.NaN
+                : (double) (outMeasured - outMeasuredLate) / serverMeasured));
+        r.put("write_amplification_late_gathers", BenchPhase.round(serverMeasured == 0 ? Double.NaN
+                : (double) outMeasuredLate / serverMeasured));
+        r.put("full_merge_outputs_measured", fullMeasured);
         r.put("kompactor_input_bytes", inputBytes);
         r.put("kompactor_metadata_bytes", kompactorMetadataBytes);
         r.put("server_metadata_bytes", serverMetadataBytes);

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,20 +42,7 @@ final class DaemonProcess implements AutoCloseable {
 
     /** Starts the daemon with these settings ({@code run -D key=value}) and waits until Camel has started. */
     static DaemonProcess start(Path workDir, Map<String, String> settings, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!a.startsWith("-agentlib") && !a.startsWith("-javaagent") && !a.startsWith("-Xrunjdwp")
-                    && !a.startsWith("-Xdebug")) {
-                cmd.add(a);
-            }
-        }
-        cmd.add("-cp");
-        // absolute: the child runs in workDir, and `java -jar target/kompactor.jar` gives a relative class path
-        cmd.add(java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .map(e -> Path.of(e).toAbsolutePath().toString())
-                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
-        cmd.add(BenchDaemon.class.getName());
+        List<String> cmd = new ArrayList<>(ChildJvm.command(BenchDaemon.class, List.of()));
         settings.forEach((k, v) -> cmd.add(k + "=" + v));
         Files.createDirectories(workDir);
         Process p = new ProcessBuilder(cmd).directory(workDir.toFile())
