@@ -72,17 +72,7 @@ public final class Bench {
     }
 
     public ObjectNode run() throws Exception {
-        Path work = options.workDir() != null ? Files.createDirectories(options.workDir().toAbsolutePath())
-                : Files.createTempDirectory("kompactor-bench-");
-        try {
-            return run(work);
-        } finally {
-            if (!options.keep()) {
-                BenchData.deleteTree(work);
-            } else {
-                out.println("kept " + work);
-            }
-        }
+        return WorkDir.run(options.workDir(), options.keep(), "kompactor-bench-", out, this::run);
     }
 
     private ObjectNode run(Path work) throws Exception {

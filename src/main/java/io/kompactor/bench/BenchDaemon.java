@@ -3,6 +3,7 @@ package io.kompactor.bench;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kompactor.camel.KompactorApp;
 import io.kompactor.camel.KompactorRuntime;
+import io.kompactor.simulator.SimClock;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.seda.SedaEndpoint;
@@ -15,23 +16,19 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The daemon of the continuous and idle benchmarks, as the main class of a JVM of its own so that its CPU seconds
  * and peak RSS are its own (as {@link BenchPhase} does for the one-shot phases). It starts exactly what
  * {@code kompactor run} starts ({@link KompactorApp}: the shipped {@code config/application.properties} and
  * {@code routes/*.yaml}, the settings registry, the overrides given here as {@code run -D key=value} would give
- * them), and binds one extra bean, a {@link Clock} named {@code clock}, which {@code KompactorConfiguration} hands to
+ * them), and binds one extra bean, a {@link java.time.Clock} named {@code clock} ({@link SimClock#asClock}), which {@code KompactorConfiguration} hands to
  * the runtime (planner, journal, metrics) instead of the system clock. The benchmark moves that clock with its
  * simulated server, so settle times and the late-data policy's max-wait run on simulated time while Camel's timers
  * (watcher polls, debounce, retries) stay real time (docs/architecture.md, "The pipeline").
@@ -58,14 +55,14 @@ public final class BenchDaemon {
     static final String CLOCK_START = "bench.clock-start";
 
     private final Main main;
-    private final SteppedClock clock;
+    private final SimClock clock;
     private final Map<String, AtomicLong> completed = new ConcurrentHashMap<>();
     private final Map<String, Long> createdAt = new ConcurrentHashMap<>();
     private final AtomicLong lastPollStart = new AtomicLong(Long.MIN_VALUE);
     private final AtomicLong plansStarted = new AtomicLong();
     private volatile double firstQuietCpu = -1;
 
-    private BenchDaemon(Main main, SteppedClock clock) {
+    private BenchDaemon(Main main, SimClock clock) {
         this.main = main;
         this.clock = clock;
     }
@@ -82,13 +79,13 @@ public final class BenchDaemon {
         // bench.clock-start is the daemon's clock until the first `clock` command; everything else is a setting
         // without it the daemon keeps the system clock (the benchmark of the daemon at rest)
         String start = overrides.remove(CLOCK_START);
-        SteppedClock clock = start == null ? null : new SteppedClock(Instant.parse(start));
+        SimClock clock = start == null ? null : new SimClock(Instant.parse(start));
         KompactorApp app = new KompactorApp();
         overrides.forEach(app::override);
         app.preflight(System.getenv()); // as `run` does: a bad setting fails here, before anything starts
         Main main = app.build();
         if (clock != null) {
-            main.bind("clock", clock);
+            main.bind("clock", clock.asClock());
         }
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
                 StandardCharsets.UTF_8);
@@ -255,33 +252,5 @@ public final class BenchDaemon {
         s.put("first_quiet_cpu_s", firstQuietCpu);
         s.put("rss_bytes", ProcStats.rssBytes());
         return s;
-    }
-
-    /** A clock the benchmark sets; the zone is always UTC (the daemon only reads instants). */
-    static final class SteppedClock extends Clock {
-        private final AtomicReference<Instant> now;
-
-        SteppedClock(Instant start) {
-            this.now = new AtomicReference<>(start);
-        }
-
-        void set(Instant t) {
-            now.set(t);
-        }
-
-        @Override
-        public Instant instant() {
-            return now.get();
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

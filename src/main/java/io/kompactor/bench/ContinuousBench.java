@@ -37,7 +37,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * {@code kompactor bench --continuous} (issue 9, item 1): the daemon's real job, {@code run} beside a server that
+ * {@code kompactor bench --continuous} (README, "Continuous benchmark"): the daemon's real job, {@code run} beside a server that
  * keeps writing, over days of simulated time.
  * <p>
  * The server is the simulator ({@link InfluxDb3Simulator}, with a ledger of every file it persisted) fed by a seeded
@@ -90,17 +90,7 @@ final class ContinuousBench {
     }
 
     ObjectNode run() throws Exception {
-        Path work = options.workDir() != null ? Files.createDirectories(options.workDir().toAbsolutePath())
-                : Files.createTempDirectory("kompactor-cbench-");
-        try {
-            return run(work);
-        } finally {
-            if (!options.keep()) {
-                BenchData.deleteTree(work);
-            } else {
-                out.println("kept " + work);
-            }
-        }
+        return WorkDir.run(options.workDir(), options.keep(), "kompactor-cbench-", out, this::run);
     }
 
     /** Steps after the measured days: the last late file of the last measured window, its longest wait, and settle. */

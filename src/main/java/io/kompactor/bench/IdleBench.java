@@ -10,7 +10,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code kompactor bench --idle} (issue 9, item 5): the daemon at rest beside a year of history. A data dir of
+ * {@code kompactor bench --idle} (README, "Continuous benchmark"): the daemon at rest beside a year of history. A data dir of
  * {@code snapshots} snapshot files, every day already compacted ({@link PlanningMetadata#writeCompacted}), so there
  * is nothing to compact; the real daemon ({@link BenchDaemon}, with every setting at its default and the system
  * clock) starts on it in a JVM of its own. Measured: CPU seconds of that JVM from its start until the start-up
@@ -35,17 +35,7 @@ final class IdleBench {
     }
 
     ObjectNode run() throws Exception {
-        Path work = options.workDir() != null ? Files.createDirectories(options.workDir().toAbsolutePath())
-                : Files.createTempDirectory("kompactor-idle-");
-        try {
-            return run(work);
-        } finally {
-            if (!options.keep()) {
-                BenchData.deleteTree(work);
-            } else {
-                out.println("kept " + work);
-            }
-        }
+        return WorkDir.run(options.workDir(), options.keep(), "kompactor-idle-", out, this::run);
     }
 
     private ObjectNode run(Path work) throws Exception {

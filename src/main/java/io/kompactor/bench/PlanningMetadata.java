@@ -69,7 +69,7 @@ final class PlanningMetadata {
      * it (docs/architecture.md, "The pipeline"; commit: "empty snapshots kept, the compacted entry goes where the newest
      * input was listed"): the last snapshot of each day lists that day's {@code kompacted-<order>-<id>.parquet}, every
      * other one lists nothing. So no window has two files and there is nothing to compact, which is what the daemon at
-     * rest (issue 9, item 5) sees after a year beside a server. Snapshot mtimes are their persist times, as the server
+     * rest (README, "Continuous benchmark", {@code bench --idle}) sees after a year beside a server. Snapshot mtimes are their persist times, as the server
      * writes them. No parquet is written: with nothing to compact the daemon never opens one.
      */
     static void writeCompacted(Path dataDir, int snapshots) throws IOException {

@@ -33,8 +33,9 @@ import java.util.stream.Collectors;
  * with per field the last non-null value in write order. Actual: the files a restart lists ({@link RestartLoader},
  * the server's own fold), which must exist with their listed size, hold no key twice within one file (the server
  * does not de-duplicate inside a file), and de-duplicate across files the same way in write order (a compacted
- * file's write order is in its name, {@link CompactedName}). The rules are the test referee's (ServerOracle, from the
- * format doc §3.6, §4.3), restated here because production code may not use test code.
+ * file's write order is in its name, {@link CompactedName}). The rules are the test referee's (ServerOracle, from
+ * docs/format.md, "How a restarting server loads files" and "Query path"), restated here because production code may
+ * not use test code.
  */
 final class ResultsCheck {
 

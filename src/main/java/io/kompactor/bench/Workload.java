@@ -12,7 +12,7 @@ import java.util.Random;
 import java.util.SplittableRandom;
 
 /**
- * What the simulated server is sent in the continuous benchmark (issue 9's default scenario), from one seed so that a
+ * What the simulated server is sent in the continuous benchmark (its default scenario, README "Continuous benchmark"), from one seed so that a
  * run is reproducible. One table, {@code series} series (tags {@code region, host, service}, the series key, as in
  * {@link BenchData}) with the five field types. Every 10-minute gen1 bucket gets its on-time points, persisted when
  * the bucket ends. For a share of the buckets a late file follows: a fifth of an on-time file's rows for that
@@ -24,7 +24,7 @@ import java.util.SplittableRandom;
 final class Workload {
     static final long GEN1_NS = 600_000_000_000L;
     static final int MIN_LATE_STEPS = 1;   // 10 minutes after the bucket's own persist
-    /** The default latest arrival: 12 hours after the bucket (issue 9's default scenario). */
+    /** The default latest arrival: 12 hours after the bucket (the default scenario). */
     static final int DEFAULT_MAX_LATE_STEPS = 72;
     static final double UPSERT_SHARE = 0.1;
 

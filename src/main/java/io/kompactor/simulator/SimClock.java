@@ -29,4 +29,27 @@ public final class SimClock implements Supplier<Instant> {
     public void set(Instant t) {
         now.set(Objects.requireNonNull(t, "t"));
     }
+
+    /**
+     * This clock as a {@link java.time.Clock} (UTC), for code that takes one, such as the daemon's {@code clock} bean:
+     * it reads whatever this clock is set to at the moment.
+     */
+    public java.time.Clock asClock() {
+        return new java.time.Clock() {
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+        };
+    }
 }

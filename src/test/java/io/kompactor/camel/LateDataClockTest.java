@@ -15,8 +15,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 
@@ -40,22 +38,7 @@ class LateDataClockTest {
         Instant day = Instant.parse("2025-01-20T00:00:00Z");
         try (LiveServer server = LiveServer.start(data, day.plus(Duration.ofMinutes(23 * 60 + 30)),
                 LiveServer.options().http(false))) {
-            Clock daemonClock = new Clock() {
-                @Override
-                public Instant instant() {
-                    return server.clock().get();
-                }
-
-                @Override
-                public ZoneId getZone() {
-                    return ZoneOffset.UTC;
-                }
-
-                @Override
-                public Clock withZone(ZoneId zone) {
-                    return this;
-                }
-            };
+            Clock daemonClock = server.clock().asClock();
             server.writeAndPersist(3); // 23:30, 23:40, 23:50 of the first day
             try (TestDaemon d = TestDaemon.start(TestDaemon.app(data), Map.of("clock", daemonClock))) {
                 server.writeAndPersist(1); // the next day's first bucket: the first day has ended (settle 0)
