@@ -42,7 +42,7 @@ public final class Settings {
             s("kompactor.tables.exclude", "", "Tables never to compact (names or ids, patterns as for include)", LIST, "--exclude"),
             t("kompactor.late.max-share", "0.2", "A compacted window is merged again once its late data holds this share of its rows ...", DECIMAL, null),
             t("kompactor.late.max-files", "1", "A compacted window holds at most this many late files beside its compacted file; more are gathered into one", COUNT, null),
-            t("kompactor.late.max-wait", "12h", "... or its oldest late data waited this long (late files repeating keys of the compacted file are merged at once)", DURATION, null),
+            t("kompactor.late.max-wait", "12h", "... or its late data waited this long since it arrived or was last gathered (repeated keys: merged at once)", DURATION, null),
             s("kompactor.debounce-ms", "30000", "Quiet period per host: plan once no new metadata arrived for this long (ms) ...", INT, null),
             s("kompactor.debounce-max-snapshots", "100", "... or as soon as this many changes arrived", COUNT, null),
             s("kompactor.debounce-check-interval-ms", "1000", "How often the debounce checks for quiet hosts (keep it below debounce-ms)", COUNT, null),
