@@ -3,6 +3,7 @@ package io.kompactor.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.kompactor.config.Units;
 import io.kompactor.merge.MergeSettings;
 import io.kompactor.snapshot.Json;
 
@@ -80,8 +81,8 @@ public final class Bench {
         ObjectNode machine = machine();
         out.printf(Locale.ROOT, "kompactor bench in %s (%s)%n", work,
                 options.inProcess() ? "phases in this process" : "each phase in a fresh JVM");
-        out.printf(Locale.ROOT, "generating %,d rows in %d files, %d table(s), %.2f%% duplicates ...%n",
-                options.rows(), options.files(), options.tables(), options.duplicatesPercent());
+        out.printf(Locale.ROOT, "generating %,d rows in %d files, %s, %.2f%% duplicates ...%n",
+                options.rows(), options.files(), Units.count(options.tables(), "table"), options.duplicatesPercent());
         out.flush();
         BenchData.Generated g = new BenchData().generate(work.resolve("data"), options.rows(), options.files(),
                 options.tables(), options.duplicatesPercent(), Runtime.getRuntime().availableProcessors());
@@ -317,8 +318,8 @@ public final class Bench {
     private void printTable(ObjectNode r, Map<String, ObjectNode> phases, BenchData.Generated g) {
         JsonNode m = r.get("machine");
         out.println();
-        out.printf(Locale.ROOT, "%,d rows, %d files (%d late), %d table(s), %,d duplicate rows (%.2f%%), %.1f MB input%n",
-                r.get("rows").asLong(), g.files(), g.lateFiles(), options.tables(), g.duplicateRows(),
+        out.printf(Locale.ROOT, "%,d rows, %d files (%d late), %s, %,d duplicate rows (%.2f%%), %.1f MB input%n",
+                r.get("rows").asLong(), g.files(), g.lateFiles(), Units.count(options.tables(), "table"), g.duplicateRows(),
                 100.0 * g.duplicateRows() / g.rows(), g.dupBytes() / 1e6);
         out.printf(Locale.ROOT, "machine: %d cores, %.1f GiB, %s, DuckDB %s, memory_limit %s, threads %d%n",
                 m.get("cores").asInt(), m.get("memory_bytes").asLong() / (double) (1L << 30), m.get("java").asText(),
@@ -344,7 +345,7 @@ public final class Bench {
                     p.has("peak_spill_bytes") ? mib(p.get("peak_spill_bytes").asLong()) : "-");
         }
         out.println();
-        out.printf(Locale.ROOT, "window %d h: %d plan(s)%n%n", options.windowHours(), r.get("plans").asInt());
+        out.printf(Locale.ROOT, "window %d h: %s%n%n", options.windowHours(), Units.count(r.get("plans").asInt(), "plan"));
         out.printf(Locale.ROOT, "%-34s %12s %12s %5s%n", "target", "measured", "target", "met");
         JsonNode t = r.get("targets");
         row(t, "ratio", "end to end / floor throughput", "%.3f");

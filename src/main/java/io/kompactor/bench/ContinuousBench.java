@@ -7,6 +7,7 @@ import io.kompactor.commit.TxKind;
 import io.kompactor.commit.TxState;
 import io.kompactor.commit.Workspace;
 import io.kompactor.config.Configuration;
+import io.kompactor.config.Units;
 import io.kompactor.parquet.DuckDb;
 import io.kompactor.plan.CompactedName;
 import io.kompactor.simulator.InfluxDb3Simulator;
@@ -120,9 +121,9 @@ final class ContinuousBench {
         Workload w = new Workload(startNs, steps, options.rowsPerDay(), options.lateShare(), maxLateSteps, SERIES, SEED);
 
         out.printf(Locale.ROOT, "kompactor bench --continuous in %s%n", work);
-        out.printf(Locale.ROOT, "%s day(s) measured + %.1f h drain, %,d rows/day (%,d per 10-minute file), late files "
+        out.printf(Locale.ROOT, "%s %s measured + %.1f h drain, %,d rows/day (%,d per 10-minute file), late files "
                         + "%.0f%% of files (%d, %d upserting, 10 min to %d min late), window %d h, settle %s, late policy: max-share %s, "
-                        + "max-files %d, max-wait %s%n", BenchPhase.round(options.days()), (steps - dataSteps) / 6.0, options.rowsPerDay(),
+                        + "max-files %d, max-wait %s%n", BenchPhase.round(options.days()), options.days() == 1 ? "day" : "days", (steps - dataSteps) / 6.0, options.rowsPerDay(),
                 w.rowsPerBucket(), 100 * options.lateShare(), w.lateFiles(), w.upsertFiles(), 10 * maxLateSteps, policy.windowHours(),
                 policy.settle(), policy.late().maxShare(), policy.late().maxFiles(), policy.late().maxWait());
         out.flush();
@@ -199,10 +200,10 @@ final class ContinuousBench {
                     serverMetadataKeys = afterDaemon;
                     sampler.sample(now, RestartLoader.load(data, HOST, LoadOptions.server()).files().allFiles(), data);
                     if ((step + 1) % 144 == 0 || step == steps - 1) {
-                        out.printf(Locale.ROOT, "  day %.1f: %.0f s, daemon %.1f CPU-s, %d plan(s) committed, "
+                        out.printf(Locale.ROOT, "  day %.1f: %.0f s, daemon %.1f CPU-s, %s committed, "
                                         + "max files per settled window %d%n", (step + 1) / 144.0,
                                 (System.nanoTime() - wall0) / 1e9, daemon.cpuSeconds(),
-                                lastStatus.path("plans_committed").asLong(), sampler.maxFilesSettled);
+                                Units.count(lastStatus.path("plans_committed").asLong(), "plan"), sampler.maxFilesSettled);
                         out.flush();
                     }
                 }

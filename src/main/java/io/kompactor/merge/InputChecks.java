@@ -52,7 +52,7 @@ final class InputChecks {
         }
         checkAcrossFiles(facts, problems);
         if (!problems.isEmpty()) {
-            throw new MergeException(problems.size() + " problem(s) with the input files:\n  "
+            throw new MergeException("problems with the input files (" + problems.size() + "):\n  "
                     + String.join("\n  ", problems));
         }
         return facts;
@@ -120,7 +120,7 @@ final class InputChecks {
         } else {
             ParquetInspector.TimeColumnFacts t = in.time();
             if (t != null && t.nullCount() > 0) {
-                problems.add(file + ": column time has " + t.nullCount() + " NULL value(s)");
+                problems.add(file + ": column time has NULL values (" + t.nullCount() + ")");
             }
         }
     }
