@@ -74,6 +74,8 @@ public final class FileOps {
                     ch.write(buf);
                 }
                 ch.force(true);
+            } catch (IOException e) {
+                throw naming(target, e);
             }
             if (mtime != null) {
                 Files.setLastModifiedTime(tmp, mtime);
@@ -224,7 +226,22 @@ public final class FileOps {
     public static void fsync(Path file) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
             ch.force(true);
+        } catch (IOException e) {
+            throw naming(file, e);
         }
+    }
+
+    /**
+     * A failed write or fsync of a channel says only the OS's words ("File too large", "Input/output error"): name
+     * the file, so the one-line error of a command says which file the disk refused.
+     */
+    private static IOException naming(Path file, IOException e) {
+        if (e instanceof FileSystemException) {
+            return e;
+        }
+        FileSystemException named = new FileSystemException(file.toString(), null, e.getMessage());
+        named.initCause(e);
+        return named;
     }
 
     public static void fsyncDir(Path dir) {

@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * would), for N = 1, 2, ... until it runs through; after each stop it judges the data dir by what a restarted server
  * returns, before and after {@code recover}. The operation starts every time from a copy of the same state.
  */
-final class Sweep {
+public final class Sweep {
     /**
      * One writing operation, given the workspace options that carry the fault hook (for operations run in this
      * test) and the same fault as a {@code --fault} spec (for operations run through the command line).
@@ -110,7 +110,7 @@ final class Sweep {
     }
 
     /** No open transaction, no staged files, no scratch, and every backup dir belongs to a journal entry. */
-    static void assertNothingLeft(Path d, Workspace.Options o, String when) throws Exception {
+    public static void assertNothingLeft(Path d, Workspace.Options o, String when) throws Exception {
         try (Workspace ws = Workspace.forReading(o)) {
             Set<String> txs = new java.util.HashSet<>();
             for (JournalEntry e : ws.journal().list()) {
