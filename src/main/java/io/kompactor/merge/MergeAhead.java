@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,6 +31,8 @@ public final class MergeAhead implements AutoCloseable {
     private final ExecutorService pool;
     private final Map<CompactionPlan, Future<MergeResult>> running = new IdentityHashMap<>();
     private int submitted;
+    /** Set by {@link #close}: merges that have not started yet do nothing. */
+    private volatile boolean closed;
 
     MergeAhead(DuckDbMerger merger, List<CompactionPlan> plans, int parallel) {
         this.merger = merger;
@@ -60,7 +61,7 @@ public final class MergeAhead implements AutoCloseable {
         int index = indexOf(plan);
         while (submitted <= Math.min(plans.size() - 1, index + parallel)) {
             CompactionPlan p = plans.get(submitted++);
-            running.put(p, pool.submit(() -> merger.merge(p)));
+            running.put(p, pool.submit(() -> closed ? null : merger.merge(p)));
         }
         Future<MergeResult> f = running.remove(plan);
         if (f == null) {
@@ -95,15 +96,22 @@ public final class MergeAhead implements AutoCloseable {
         }
     }
 
-    /** Queued merges are dropped; running ones are waited for and their outputs deleted, as nobody will commit them. */
+    /**
+     * Queued merges are dropped; running ones are waited for and their outputs deleted, as nobody will commit them.
+     * Not by cancelling the futures: a cancelled future that is already running goes on, and its output would appear
+     * after this returned and stay behind in the tmp dir.
+     */
     @Override
     public synchronized void close() {
-        running.values().forEach(f -> f.cancel(false));
+        closed = true;
         for (Future<MergeResult> f : running.values()) {
             try {
-                deleteOutputs(f.get());
-            } catch (CancellationException | ExecutionException e) {
-                // nothing was written, or the merge deleted its own outputs when it failed
+                MergeResult r = f.get();
+                if (r != null) {
+                    deleteOutputs(r);
+                }
+            } catch (ExecutionException e) {
+                // the merge deleted its own outputs when it failed
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;

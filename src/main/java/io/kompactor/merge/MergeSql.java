@@ -156,8 +156,9 @@ final class MergeSql {
         String inside = overlaps.isEmpty() ? "false" : inAny(overlaps);
         String tags = layout.sortTags().stream().map(t -> ident(t) + ", ").collect(Collectors.joining());
         return "CREATE TEMP TABLE " + table + " AS SELECT " + tags + slice + " AS __k_slice,"
-                + " count(*) FILTER (WHERE NOT " + inside + ") AS __k_outside,"
-                + " count(*) FILTER (WHERE " + inside + ") AS __k_inside, epoch_ns(min(\"time\")) AS __k_min,"
+                // the overlap test (an OR of time ranges) once per row: DuckDB binds the two identical count_if once
+                + " count(*) - count_if(" + inside + ") AS __k_outside,"
+                + " count_if(" + inside + ") AS __k_inside, epoch_ns(min(\"time\")) AS __k_min,"
                 + " epoch_ns(max(\"time\")) AS __k_max FROM " + INPUTS + " WHERE \"time\" IS NOT NULL GROUP BY ALL";
     }
 
