@@ -26,6 +26,20 @@ public record CliRun(int exitCode, String out, String err) {
         return cmd;
     }
 
+    /**
+     * Reads a child run's output until its fault hook says it paused ({@code --fault pause:N}) and returns the lines
+     * before that; fails if the run ended first. The child stays paused until it is signalled or killed.
+     */
+    public static java.util.List<String> readUntilPaused(java.io.BufferedReader r) throws java.io.IOException {
+        java.util.List<String> output = new java.util.ArrayList<>();
+        String line;
+        while ((line = r.readLine()) != null && !line.startsWith("fault hook: paused")) {
+            output.add(line);
+        }
+        org.junit.jupiter.api.Assertions.assertTrue(line != null, "the run ended before the pause: " + output);
+        return output;
+    }
+
     public String all() {
         return out + err;
     }

@@ -43,13 +43,10 @@ class InterruptTest {
                 "--progress", "--fault", "pause:55"));
         Process p = new ProcessBuilder(command)
                 .redirectErrorStream(true).start(); // change 55: the commit is rewriting the snapshots
-        List<String> output = new ArrayList<>();
+        List<String> output;
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            output = new ArrayList<>(CliRun.readUntilPaused(r));
             String line;
-            while ((line = r.readLine()) != null && !line.startsWith("fault hook: paused")) {
-                output.add(line);
-            }
-            assertTrue(line != null, "the run ended before the pause: " + output);
             assertTrue(output.get(output.size() - 1).contains("committing"), "paused in a commit: " + output);
             assertEquals(0, new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor());
             while ((line = r.readLine()) != null) {

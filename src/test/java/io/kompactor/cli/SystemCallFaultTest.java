@@ -223,13 +223,8 @@ class SystemCallFaultTest {
         Map<String, TableRows> before = oracle.load(dataDir, HOST);
         Process p = new ProcessBuilder(childCommand("compact", dataDir.toString(), "--hosts", HOST,
                 "--fault", "pause:" + change)).redirectErrorStream(true).start();
-        List<String> output = new ArrayList<>();
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null && !line.startsWith("fault hook: paused")) {
-                output.add(line);
-            }
-            assertTrue(line != null, "the run ended before the pause: " + output);
+            CliRun.readUntilPaused(r);
             p.destroyForcibly();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the killed JVM did not end");
         }
