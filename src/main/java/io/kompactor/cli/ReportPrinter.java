@@ -105,7 +105,7 @@ final class ReportPrinter implements ProgressListener {
         } else if (r.outcomes().isEmpty()) {
             out.println("nothing to compact");
         } else {
-            out.printf("compacted %s%s: files %d -> %d, bytes %s -> %s, rows %d -> %d, in %s%n",
+            out.printf(java.util.Locale.ROOT, "compacted %s%s: files %,d -> %,d, bytes %s -> %s, rows %,d -> %,d, in %s%n",
                     Units.count(r.count(PlanOutcome.Committed.class), "plan"), failed > 0 ? ", " + failed + " FAILED" : "",
                     t.filesIn, t.filesOut, Units.bytes(t.bytesIn), Units.bytes(t.bytesOut), t.rowsIn, t.rowsOut,
                     Units.seconds(r.durationNanos()));
