@@ -1,6 +1,7 @@
 package io.kompactor.cli;
 
 import io.kompactor.commit.SetupException;
+import io.kompactor.config.EditDistance;
 import io.kompactor.fs.FileOps;
 import picocli.CommandLine;
 
@@ -89,7 +90,7 @@ final class CliErrors {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String c : commands) {
-            int d = c.startsWith(given) && given.length() >= 3 ? 1 : distance(given, c);
+            int d = c.startsWith(given) && given.length() >= 3 ? 1 : EditDistance.of(given, c);
             if (d < bestDistance) {
                 best = c;
                 bestDistance = d;
@@ -101,25 +102,5 @@ final class CliErrors {
 
     private static String didYouMean(List<String> suggestions) {
         return suggestions == null || suggestions.isEmpty() ? "" : "; did you mean '" + suggestions.get(0) + "'?";
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 }

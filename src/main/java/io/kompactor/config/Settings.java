@@ -124,27 +124,7 @@ public final class Settings {
     }
 
     private static Optional<String> closest(String key, List<String> candidates) {
-        return candidates.stream().min(Comparator.comparingInt(c -> distance(key, c)))
-                .filter(c -> distance(key, c) <= Math.max(3, key.length() / 3));
-    }
-
-    /** Levenshtein distance. */
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
+        return candidates.stream().min(Comparator.comparingInt(c -> EditDistance.of(key, c)))
+                .filter(c -> EditDistance.of(key, c) <= Math.max(3, key.length() / 3));
     }
 }
