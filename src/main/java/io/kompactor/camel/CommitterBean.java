@@ -31,7 +31,6 @@ public final class CommitterBean {
     @Handler
     public CommitResult commit(MergeResult merge, Exchange exchange) {
         try {
-            stampWithClock(merge);
             CommitResult c = runtime.transactions().commit(merge, RetirePolicy.KEEP);
             runtime.metrics().committed(merge, c);
             LOG.info("{}: committed tx {}: {}, {} -> {}, {}", c.plan().label(), c.tx(),
@@ -50,24 +49,6 @@ public final class CommitterBean {
                 } catch (IOException e) {
                     // moved away when committed; a leftover in the scratch dir goes with the process
                 }
-            }
-        }
-    }
-
-    /**
-     * The outputs' modification time is the runtime's clock, not the file system's: the planner takes a late-data
-     * file's mtime as the time its late data has waited since (plan.Planner, docs/operations.md "Late data") and
-     * compares it with that same clock. The two are the same in production; with another clock (the continuous
-     * benchmark's simulated one, tests) a wall-clock mtime would make late data wait for ever or not at all.
-     */
-    private void stampWithClock(MergeResult merge) {
-        java.nio.file.attribute.FileTime now = java.nio.file.attribute.FileTime.from(runtime.clock().instant());
-        for (MergedFile f : merge.outputs()) {
-            try {
-                Files.setLastModifiedTime(f.tmpFile(), now);
-            } catch (IOException e) {
-                LOG.warn("{}: cannot set the modification time of {}: {}", merge.plan().label(), f.tmpFile(),
-                        e.getMessage());
             }
         }
     }

@@ -14,6 +14,7 @@ import io.kompactor.snapshot.ParquetFileEntry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -139,7 +140,12 @@ public final class Transactions {
             throw e;
         }
         try {
+            // A compacted file's mtime is this commit's time on the workspace clock: the planner measures how long a
+            // late-data file has waited from its mtime, with that same clock (docs/operations.md, "Late data"), which
+            // may be another than the file system's (a simulated one in the continuous benchmark and tests).
+            FileTime committedAt = FileTime.from(ws.clock().instant());
             for (int i = 0; i < tmpFiles.size(); i++) {
+                Files.setLastModifiedTime(tmpFiles.get(i), committedAt);
                 ws.files().move(tmpFiles.get(i), ws.state().root().resolve(moves.get(i).from()), false);
             }
             exec.apply(entry);
