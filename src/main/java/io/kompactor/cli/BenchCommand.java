@@ -154,9 +154,14 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         ObjectNode r;
         if (continuous) {
-            if (!(days >= 1.0 / 144) || days > 3650 || rowsPerDay < 1000 || lateShare < 0 || lateShare >= 0.9) {
-                throw new UsageException("need --days of at least 10 minutes (0.007), --rows-per-day >= 1000 and "
-                        + "0 <= --late-share < 0.9");
+            if (!(days >= 1.0 / 144) || days > 3650) {
+                throw new UsageException("--days: " + days + " is not between 10 minutes (0.007) and 3650");
+            }
+            if (rowsPerDay < 1000) {
+                throw new UsageException("--rows-per-day: " + rowsPerDay + " is below 1000");
+            }
+            if (lateShare < 0 || lateShare >= 0.9) {
+                throw new UsageException("--late-share: " + lateShare + " is not in [0, 0.9)");
             }
             java.time.Duration late;
             try {

@@ -67,6 +67,21 @@ class DaemonBenchSmokeTest {
         assertFalse(Files.exists(tmp.resolve("work").resolve("data")), "generated data is removed without --keep");
     }
 
+    /** A bad option is one line naming it, exit 2, before any data or JVM is made. */
+    @Test
+    void badOptionsAreNamed(@TempDir Path tmp) {
+        for (String[] c : List.of(new String[]{"--days", "0", "--days:"}, new String[]{"--rows-per-day", "5", "--rows-per-day:"},
+                new String[]{"--late-share", "1", "--late-share:"}, new String[]{"--max-late", "5x", "--max-late:"},
+                new String[]{"--set", "kompactor.late.max-wiat=1h", "did you mean kompactor.late.max-wait"})) {
+            io.kompactor.cli.CliRun run = io.kompactor.cli.CliRun.of("bench", "--continuous", c[0], c[1], "--work-dir",
+                    tmp.resolve("w").toString());
+            assertEquals(2, run.exitCode(), run::toString);
+            assertEquals(1, run.err().lines().filter(l -> l.startsWith("error: ")).count(), run::toString);
+            assertTrue(run.err().contains(c[2]), run::toString);
+            assertFalse(Files.exists(tmp.resolve("w").resolve("data")), "nothing was made for " + c[0]);
+        }
+    }
+
     /** The daemon at rest: it starts on compacted history, finds nothing to plan, and its idle numbers are reported. */
     @Test
     void idleReportsStartUpAndRest(@TempDir Path tmp) throws Exception {
